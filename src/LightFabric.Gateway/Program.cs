@@ -1,1 +1,3 @@
-return 0;
+using LightFabric.Gateway.Cli;
+
+return await GatewayCommandLine.RunAsync(args, Console.Out, Console.Error);

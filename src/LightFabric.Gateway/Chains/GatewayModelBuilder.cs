@@ -1,0 +1,161 @@
+using LightFabric.Config;
+using LightFabric.Gateway.Handlers;
+using LightFabric.Runtime.Bootstrap;
+using LightFabric.Runtime.Hosting;
+using LightFabric.Runtime.Modules;
+using Microsoft.Extensions.Logging;
+
+namespace LightFabric.Gateway.Chains;
+
+/// <summary>
+/// handler.yml → validated <see cref="GatewayModel"/>. Only handlers referenced by paths or defaultHandlers
+/// (after chain expansion) are created, and only their config files are read.
+/// </summary>
+public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory loggerFactory) : IRuntimeModelBuilder<GatewayModel>
+{
+    public const string ModulePrefix = "light-gateway/";
+
+    private readonly ILogger _logger = loggerFactory.CreateLogger("LightFabric.Gateway.Chains");
+
+    public RuntimeModelBuild<GatewayModel> Build(RuntimeConfiguration configuration)
+    {
+        var loader = configuration.Loader;
+        var problems = new List<ConfigProblem>();
+        var handlerFile = loader.TryLoad("handler");
+        var file = handlerFile is null ? new HandlerFileModel() : HandlerFileModel.Parse(handlerFile.Values, problems);
+        if (!file.Enabled)
+        {
+            _logger.LogWarning("handler.yml enabled is false: no handler chain runs; every request except /health gets 404");
+            file = file with { Paths = [], DefaultHandlers = [] };
+        }
+
+        var expander = new ChainExpander(file.Chains, registry);
+        ValidateDeclarations(file, expander, problems);
+
+        var routeIds = new List<(HandlerPathEntry Entry, PathTemplate? Template, IReadOnlyList<string> Ids)>();
+        foreach (var entry in file.Paths)
+        {
+            PathTemplate? template = null;
+            if (!PathTemplate.TryParse(entry.Path, out var parsed, out var error))
+            {
+                problems.Add(new ConfigProblem(error, HandlerFileModel.FileName, $"{entry.Key}.path"));
+            }
+            else
+            {
+                template = parsed;
+            }
+
+            routeIds.Add((entry, template, expander.Expand(entry.Exec, $"{entry.Key}.exec", problems)));
+        }
+
+        var defaultIds = expander.Expand(file.DefaultHandlers, "defaultHandlers", problems);
+
+        // Instantiate each referenced handler once; chains share the instance.
+        var active = new Dictionary<string, IGatewayHandler>(StringComparer.Ordinal);
+        var modules = new List<ModuleInfo>();
+        if (handlerFile is not null)
+        {
+            modules.Add(ToModule("handler", handlerFile));
+        }
+
+        var byReference = new Dictionary<string, IGatewayHandler>(StringComparer.Ordinal);
+        foreach (var id in routeIds.SelectMany(r => r.Ids).Concat(defaultIds).Distinct())
+        {
+            var canonical = registry.TryGet(id, out var descriptor) ? descriptor.Id : id;
+            if (!active.TryGetValue(canonical, out var handler))
+            {
+                handler = CreateHandler(id, loader, modules, problems);
+                active[canonical] = handler;
+            }
+
+            byReference[id] = handler;
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(Deduplicate(problems));
+        }
+
+        var routes = routeIds
+            .Select(r => new GatewayRoute(r.Template!, r.Entry.Method, r.Ids.Select(id => byReference[id]).ToArray()))
+            .ToArray();
+        var defaults = defaultIds.Select(id => byReference[id]).ToArray();
+        var model = new GatewayModel(file.BasePath, routes, defaults, active, file.Chains);
+        return new RuntimeModelBuild<GatewayModel>(model, modules);
+    }
+
+    private void ValidateDeclarations(HandlerFileModel file, ChainExpander expander, List<ConfigProblem> problems)
+    {
+        for (var i = 0; i < file.Handlers.Count; i++)
+        {
+            if (registry.Unavailable(file.Handlers[i]) is { } reason)
+            {
+                problems.Add(new ConfigProblem(reason, HandlerFileModel.FileName, $"handlers[{i}]"));
+            }
+        }
+
+        // Every chain must expand, referenced or not: a broken chain is a broken config.
+        foreach (var name in file.Chains.Keys)
+        {
+            expander.Expand([name], $"chains.{name}", problems);
+        }
+    }
+
+    private IGatewayHandler CreateHandler(string id, ConfigLoader loader, List<ModuleInfo> modules, List<ConfigProblem> problems)
+    {
+        if (HandlerRegistry.CompatibilityIds.Contains(id))
+        {
+            _logger.LogWarning("handler.yml references '{HandlerId}', kept for compatibility only: it does nothing in light-gateway", id);
+            return new CompatibilityHandler(id);
+        }
+
+        registry.TryGet(id, out var descriptor);
+        LoadedConfig? config = null;
+        if (descriptor.ConfigFile is { } configFile)
+        {
+            try
+            {
+                config = loader.TryLoad(configFile);
+                if (config is not null)
+                {
+                    modules.Add(ToModule(descriptor.Id, config));
+                }
+            }
+            catch (ConfigException ex)
+            {
+                problems.AddRange(ex.Problems);
+                return new CompatibilityHandler(id);
+            }
+        }
+        else
+        {
+            modules.Add(ModuleInfo.Builtin(ModulePrefix + descriptor.Id, null));
+        }
+
+        try
+        {
+            return descriptor.Factory(new HandlerBuildContext(descriptor.Id, config, loggerFactory, problems));
+        }
+        catch (ConfigException ex)
+        {
+            problems.AddRange(ex.Problems);
+            return new CompatibilityHandler(id);
+        }
+    }
+
+    private static ModuleInfo ToModule(string name, LoadedConfig config)
+    {
+        var masked = config.Masked();
+        var fileName = config.Name.Contains('.') ? config.Name : config.Name + ".yml";
+        return new ModuleInfo(ModulePrefix + name, fileName, config.Provenance, masked, true, masked.ToJsonString() + "|" + FingerprintSecrets(config));
+    }
+
+    /// <summary>Secret values changing must count as a change without the secret entering the fingerprint.</summary>
+    private static string FingerprintSecrets(LoadedConfig config) =>
+        config.SecretPaths.Count == 0
+            ? ""
+            : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(config.Values.ToJsonString())));
+
+    private static List<ConfigProblem> Deduplicate(List<ConfigProblem> problems) =>
+        problems.DistinctBy(p => p.ToString()).ToList();
+}

@@ -1,0 +1,200 @@
+using System.Reflection;
+using System.Text.Json;
+using LightFabric.Config;
+using LightFabric.Gateway.Chains;
+using LightFabric.Gateway.Handlers;
+using LightFabric.Gateway.Hosting;
+using LightFabric.Runtime.Bootstrap;
+using LightFabric.Runtime.Hosting;
+using LightFabric.Runtime.Logging;
+using LightFabric.Runtime.Modules;
+using Microsoft.Extensions.Logging;
+
+namespace LightFabric.Gateway.Cli;
+
+/// <summary>light-gateway's commands: run (default), validate-config, and the embedded-config tools.</summary>
+public static class GatewayCommandLine
+{
+    private const string Usage = """
+        Usage:
+          light-gateway [--dir PATH]                      start the gateway (config/ and config-cache/ under PATH, default: current directory)
+          light-gateway validate-config [--dir PATH] [--local-only] [--show]
+                                                          load and validate the whole configuration without binding ports;
+                                                          --local-only skips config-server, --show prints each module's resolved config (secrets masked)
+          light-gateway --print-default-config FILE       print one embedded default config file (e.g. server.yml)
+          light-gateway --dump-default-configs DIR        write every embedded default config file into DIR
+          light-gateway --version | --help
+
+        Environment: LIGHT_LOG / RUST_LOG (filter, e.g. info,light_gateway=debug), LIGHT_LOG_FORMAT (text|json),
+        LIGHT_PORTAL_AUTHORIZATION (config-server token), light_4j_config_password (CRYPT: values).
+        """;
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, IEnvironmentReader? environment = null)
+    {
+        environment ??= ProcessEnvironment.Instance;
+        CommandLineArguments parsed;
+        try
+        {
+            parsed = CommandLineArguments.Parse(args, Environment.CurrentDirectory);
+        }
+        catch (ArgumentException ex)
+        {
+            await stderr.WriteLineAsync($"light-gateway: {ex.Message}\n\n{Usage}");
+            return ExitCodes.Usage;
+        }
+
+        switch (parsed.Command)
+        {
+            case "help":
+                await stdout.WriteLineAsync(Usage);
+                return ExitCodes.Ok;
+            case "version":
+                await stdout.WriteLineAsync($"light-gateway {Version}");
+                return ExitCodes.Ok;
+            case "print-default-config":
+                return await PrintDefaultConfigAsync(parsed.Value("--print-default-config")!, stdout, stderr);
+            case "dump-default-configs":
+                return await DumpDefaultConfigsAsync(parsed.Value("--dump-default-configs")!, stdout, stderr);
+            case "validate-config":
+                return await ValidateConfigAsync(parsed, stdout, stderr, environment);
+            case "run":
+                return await RunGatewayAsync(parsed, stderr, environment);
+            default:
+                await stderr.WriteLineAsync($"light-gateway: unknown command '{parsed.Command}'\n\n{Usage}");
+                return ExitCodes.Usage;
+        }
+    }
+
+    public static string Version =>
+        typeof(GatewayCommandLine).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
+
+    private static async Task<int> RunGatewayAsync(CommandLineArguments parsed, TextWriter stderr, IEnvironmentReader environment)
+    {
+        if (!Directory.Exists(parsed.Directory))
+        {
+            await stderr.WriteLineAsync($"light-gateway: --dir '{parsed.Directory}' does not exist");
+            return ExitCodes.Usage;
+        }
+
+        // The seed's relative paths (config/ca.pem, config-cache) are relative to the service directory.
+        Environment.CurrentDirectory = parsed.Directory;
+        var options = GatewayRuntime.DefaultOptions(parsed.Directory, environment);
+        await using var runtime = GatewayRuntime.Create(options);
+        try
+        {
+            await runtime.StartAsync();
+        }
+        catch (ConfigException ex)
+        {
+            await WriteProblemsAsync(stderr, "light-gateway: the configuration is invalid; nothing was started", ex.Problems);
+            return ExitCodes.InvalidConfig;
+        }
+        catch (ListenerBindException ex)
+        {
+            await stderr.WriteLineAsync($"light-gateway: {ex.Message}");
+            return ExitCodes.ListenerFailed;
+        }
+
+        runtime.EnableReloadOnHangup();
+        await runtime.WaitForShutdownAsync();
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> ValidateConfigAsync(CommandLineArguments parsed, TextWriter stdout, TextWriter stderr, IEnvironmentReader environment)
+    {
+        var options = GatewayRuntime.DefaultOptions(parsed.Directory, environment);
+        using var loggerFactory = LoggingSetup.CreateFactory(options.LogFormat, options.Logging);
+        var bootstrapper = new ConfigBootstrapper(options.EmbeddedConfig, parsed.Directory, environment, loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"));
+        var problems = new List<ConfigProblem>();
+        try
+        {
+            var configuration = await bootstrapper.BootstrapAsync(allowRemote: !parsed.Has("--local-only"), CancellationToken.None);
+            var server = configuration.Loader.TryLoad("server");
+            problems.AddRange((server?.Bind<ServerConfig>() ?? new ServerConfig()).Validate().Select(m => new ConfigProblem(m, "server.yml", null)));
+            var build = new GatewayModelBuilder(HandlerRegistry.CreateDefault(), loggerFactory).Build(configuration);
+            if (problems.Count == 0)
+            {
+                await stdout.WriteLineAsync(
+                    $"configuration is valid ({configuration.Source}): {build.Model.Routes.Count} paths, {build.Model.ActiveHandlers.Count} active handlers, {build.Modules.Count} modules");
+                if (parsed.Has("--show"))
+                {
+                    await ShowModulesAsync(stdout, server, build.Modules);
+                }
+            }
+        }
+        catch (ConfigException ex)
+        {
+            problems.AddRange(ex.Problems);
+        }
+
+        if (problems.Count > 0)
+        {
+            await WriteProblemsAsync(stderr, "configuration is invalid", problems);
+            return ExitCodes.InvalidConfig;
+        }
+
+        return ExitCodes.Ok;
+    }
+
+    private static async Task ShowModulesAsync(TextWriter stdout, LoadedConfig? server, IReadOnlyList<ModuleInfo> modules)
+    {
+        var indented = new JsonSerializerOptions { WriteIndented = true };
+        if (server is not null)
+        {
+            await stdout.WriteLineAsync($"--- light-runtime/server (server.yml, {server.Provenance})");
+            await stdout.WriteLineAsync(server.Masked().ToJsonString(indented));
+        }
+
+        foreach (var module in modules)
+        {
+            await stdout.WriteLineAsync($"--- {module.Id} ({module.ConfigFile ?? "no config file"}, {module.Provenance})");
+            await stdout.WriteLineAsync(module.MaskedConfig?.ToJsonString(indented) ?? "{}");
+        }
+    }
+
+    private static async Task<int> PrintDefaultConfigAsync(string name, TextWriter stdout, TextWriter stderr)
+    {
+        var embedded = GatewayRuntime.EmbeddedDefaults;
+        if (!embedded.TryRead(name, out var content) && !embedded.TryRead(name + ".yml", out content))
+        {
+            await stderr.WriteLineAsync($"light-gateway: no embedded default config named '{name}'; available: {string.Join(", ", embedded.Names.Order())}");
+            return ExitCodes.Usage;
+        }
+
+        await stdout.WriteAsync(content);
+        return ExitCodes.Ok;
+    }
+
+    private static async Task<int> DumpDefaultConfigsAsync(string directory, TextWriter stdout, TextWriter stderr)
+    {
+        var embedded = GatewayRuntime.EmbeddedDefaults;
+        var root = Path.GetFullPath(directory);
+        try
+        {
+            foreach (var name in embedded.Names.Order())
+            {
+                embedded.TryRead(name, out var content);
+                var target = Path.Combine(root, name);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                await File.WriteAllTextAsync(target, content);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            await stderr.WriteLineAsync($"light-gateway: cannot write default configs into '{root}': {ex.Message}");
+            return ExitCodes.Usage;
+        }
+
+        await stdout.WriteLineAsync($"wrote {embedded.Names.Count} default config files into {root}");
+        return ExitCodes.Ok;
+    }
+
+    private static async Task WriteProblemsAsync(TextWriter stderr, string headline, IReadOnlyList<ConfigProblem> problems)
+    {
+        await stderr.WriteLineAsync($"{headline} ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}):");
+        foreach (var problem in problems)
+        {
+            await stderr.WriteLineAsync($"  - {problem}");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+using LightFabric.Config;
+using Microsoft.Extensions.Logging;
+
+namespace LightFabric.Gateway.Handlers;
+
+/// <summary>What a handler factory gets: its resolved config file, and a place to report problems.</summary>
+public sealed class HandlerBuildContext(string handlerId, LoadedConfig? config, ILoggerFactory loggerFactory, List<ConfigProblem> problems)
+{
+    public string HandlerId { get; } = handlerId;
+
+    /// <summary>The handler's resolved config file, or null when it has none.</summary>
+    public LoadedConfig? Config { get; } = config;
+
+    public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    public void Problem(string key, string message) =>
+        problems.Add(new ConfigProblem(message, Config is null ? null : FileName, key));
+
+    public T Bind<T>() where T : new() => Config is null ? new T() : Config.Bind<T>();
+
+    private string FileName => Config!.Name.Contains('.') ? Config.Name : Config.Name + ".yml";
+}

@@ -1,0 +1,38 @@
+using LightFabric.Config;
+using LightFabric.Gateway.Chains;
+using LightFabric.Gateway.Handlers;
+using LightFabric.Runtime.Hosting;
+using LightFabric.Runtime.Logging;
+using Microsoft.Extensions.Logging;
+
+namespace LightFabric.Gateway.Hosting;
+
+/// <summary>Assembles light-gateway: its embedded defaults, handler registry and request dispatcher on the runtime.</summary>
+public static class GatewayRuntime
+{
+    public const string ServiceName = "light-gateway";
+
+    public static IEmbeddedConfigSource EmbeddedDefaults { get; } = new AssemblyEmbeddedConfig(typeof(GatewayRuntime).Assembly);
+
+    public static RuntimeOptions DefaultOptions(string rootDirectory, IEnvironmentReader environment)
+    {
+        var (filterText, source) = LoggingControl.SelectStartupFilter(environment.Get, null);
+        var filter = LogFilter.TryParse(filterText, out var parsed, out _) ? parsed : LogFilter.Default;
+        return new RuntimeOptions
+        {
+            ServiceName = ServiceName,
+            RootDirectory = rootDirectory,
+            EmbeddedConfig = EmbeddedDefaults,
+            Environment = environment,
+            Logging = new LoggingControl(filter, source),
+            LogFormat = LoggingSetup.ReadFormat(environment.Get),
+        };
+    }
+
+    public static LightRuntime<GatewayModel> Create(RuntimeOptions options, HandlerRegistry? registry = null)
+    {
+        var loggerFactory = LoggingSetup.CreateFactory(options.LogFormat, options.Logging);
+        var builder = new GatewayModelBuilder(registry ?? HandlerRegistry.CreateDefault(), loggerFactory);
+        return new LightRuntime<GatewayModel>(options, builder, GatewayRequestDispatcher.DispatchAsync);
+    }
+}

@@ -1,0 +1,379 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using LightFabric.Config;
+using LightFabric.Runtime.Bootstrap;
+using LightFabric.Runtime.Logging;
+using LightFabric.Runtime.Modules;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace LightFabric.Runtime.Hosting;
+
+/// <summary>
+/// Runs one service through the seed's lifecycle: local bootstrap → remote bootstrap or fallback → build
+/// model → validate → bind listeners → ready → draining → stopped, and reloads the model atomically.
+/// </summary>
+public sealed class LightRuntime<TModel> : IAsyncDisposable
+    where TModel : class
+{
+    public const string ServerModuleId = "light-runtime/server";
+    public const string LoggingModuleId = "runtime/logging";
+
+    private static readonly IReadOnlySet<string> RestartOnlyModules = new HashSet<string> { ServerModuleId };
+
+    private readonly RuntimeOptions _options;
+    private readonly IRuntimeModelBuilder<TModel> _builder;
+    private readonly Func<HttpContext, TModel, Task> _handleRequest;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _reloadLock = new(1, 1);
+    private volatile RuntimeState<TModel>? _state;
+    private WebApplication? _app;
+    private PosixSignalRegistration? _hangup;
+
+    public LightRuntime(RuntimeOptions options, IRuntimeModelBuilder<TModel> builder, Func<HttpContext, TModel, Task> handleRequest)
+    {
+        _options = options;
+        _builder = builder;
+        _handleRequest = handleRequest;
+        _loggerFactory = LoggerFactory.Create(b =>
+        {
+            b.AddLightConsole(options.LogFormat, options.Logging);
+            foreach (var provider in options.ExtraLoggerProviders)
+            {
+                b.AddProvider(provider);
+            }
+        });
+        _logger = _loggerFactory.CreateLogger("LightFabric.Runtime");
+        Lifecycle = new RuntimeLifecycle(_logger);
+    }
+
+    public RuntimeLifecycle Lifecycle { get; }
+
+    public ModuleRegistry Modules { get; } = new();
+
+    /// <summary>The live state; null before the first successful build.</summary>
+    public RuntimeState<TModel>? State => _state;
+
+    /// <summary>Bound listener URLs, e.g. <c>http://127.0.0.1:43121</c>.</summary>
+    public IReadOnlyList<string> Addresses { get; private set; } = [];
+
+    /// <summary>Fires when the host starts stopping (SIGTERM, SIGINT or <see cref="StopAsync"/>).</summary>
+    public CancellationToken Stopping => _app?.Lifetime.ApplicationStopping ?? CancellationToken.None;
+
+    /// <summary>
+    /// Bootstraps, builds and binds. Throws <see cref="ConfigException"/> for invalid configuration and
+    /// <see cref="ListenerBindException"/> when a listener cannot be opened; nothing is left running then.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        Lifecycle.MoveTo(LifecycleState.BootstrapLocal);
+        var bootstrapper = new ConfigBootstrapper(_options.EmbeddedConfig, _options.RootDirectory, _options.Environment, _loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"));
+        Lifecycle.MoveTo(LifecycleState.BootstrapRemote);
+        var configuration = await bootstrapper.BootstrapAsync(_options.AllowRemoteBootstrap, cancellationToken).ConfigureAwait(false);
+        LogBootstrap(configuration);
+
+        Lifecycle.MoveTo(LifecycleState.BuildRuntime);
+        var (state, server) = BuildState(configuration);
+        ApplyLoggingBaseline(configuration);
+        _state = state;
+        Modules.Replace(state.Modules);
+
+        Lifecycle.MoveTo(LifecycleState.BindListeners);
+        _app = CreateApp(server);
+        try
+        {
+            await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (FindSocketError(ex) is { } socketError)
+        {
+            await DisposeAppAsync().ConfigureAwait(false);
+            throw new ListenerBindException(DescribeBindFailure(server, socketError), ex);
+        }
+        catch (IOException ex)
+        {
+            await DisposeAppAsync().ConfigureAwait(false);
+            throw new ListenerBindException($"cannot open the listeners from server.yml: {ex.Message}", ex);
+        }
+
+        Addresses = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
+        _app.Lifetime.ApplicationStopping.Register(() => Lifecycle.MoveTo(LifecycleState.Draining));
+
+        // Controller registration arrives with the portal; until then the service is ready once listening.
+        Lifecycle.MoveTo(LifecycleState.RegisterController);
+        Lifecycle.MoveTo(LifecycleState.Ready);
+        _logger.LogInformation("{Service} ready: listening on {Addresses}", _options.ServiceName, string.Join(", ", Addresses));
+    }
+
+    /// <summary>Reload on SIGHUP until the process stops.</summary>
+    public void EnableReloadOnHangup()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            _logger.LogInformation("SIGHUP received: reloading configuration");
+            _ = Task.Run(() => ReloadAsync(CancellationToken.None));
+        });
+    }
+
+    /// <summary>
+    /// Re-reads local config (re-downloading from config-server when configured), builds and validates a new
+    /// model and swaps it in atomically. An invalid configuration keeps the last good model.
+    /// </summary>
+    public async Task<ReloadReport> ReloadAsync(CancellationToken cancellationToken = default)
+    {
+        await _reloadLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var current = _state ?? throw new InvalidOperationException("the runtime has not started");
+            ReloadReport report;
+            try
+            {
+                var bootstrapper = new ConfigBootstrapper(_options.EmbeddedConfig, _options.RootDirectory, _options.Environment, _loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"));
+                var configuration = await bootstrapper.BootstrapAsync(_options.AllowRemoteBootstrap, cancellationToken).ConfigureAwait(false);
+                LogBootstrap(configuration);
+                var (next, _) = BuildState(configuration);
+                var results = ModuleRegistry.Diff(current.Modules, next.Modules, RestartOnlyModules);
+                ApplyLoggingBaseline(configuration);
+                _state = next;
+                Modules.Replace(next.Modules);
+                report = new ReloadReport(true, results, []);
+                _logger.LogInformation("{Report}", report.ToString());
+            }
+            catch (ConfigException ex)
+            {
+                var problems = ex.Problems.Select(p => p.ToString()).ToArray();
+                var failedFiles = ex.Problems.Select(p => p.File).Where(f => f is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                var results = current.Modules
+                    .Select(m => new ModuleReloadResult(
+                        m.Id,
+                        m.ConfigFile is not null && failedFiles.Contains(m.ConfigFile) ? ModuleReloadStatus.Failed : ModuleReloadStatus.Skipped))
+                    .ToArray();
+                report = new ReloadReport(false, results, problems);
+                _logger.LogError("{Report}", report.ToString());
+            }
+
+            return report;
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
+    }
+
+    /// <summary>Waits until SIGTERM/SIGINT (or <see cref="StopAsync"/>) and then drains.</summary>
+    public async Task WaitForShutdownAsync()
+    {
+        var app = _app ?? throw new InvalidOperationException("the runtime has not started");
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        Lifecycle.MoveTo(LifecycleState.Stopped);
+        _logger.LogInformation("{Service} stopped", _options.ServiceName);
+    }
+
+    /// <summary>Stops accepting connections and gives in-flight requests server.shutdownGracefulPeriod to finish.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is null)
+        {
+            return;
+        }
+
+        Lifecycle.MoveTo(LifecycleState.Draining);
+        await _app.StopAsync().ConfigureAwait(false);
+        Lifecycle.MoveTo(LifecycleState.Stopped);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _hangup?.Dispose();
+        await DisposeAppAsync().ConfigureAwait(false);
+        _loggerFactory.Dispose();
+        _reloadLock.Dispose();
+    }
+
+    private (RuntimeState<TModel> State, ServerConfig Server) BuildState(RuntimeConfiguration configuration)
+    {
+        var problems = new List<ConfigProblem>();
+        var serverFile = configuration.Loader.TryLoad("server");
+        var server = serverFile?.Bind<ServerConfig>() ?? new ServerConfig();
+        problems.AddRange(server.Validate().Select(m => new ConfigProblem(m, "server.yml", null)));
+
+        RuntimeModelBuild<TModel>? build = null;
+        try
+        {
+            build = _builder.Build(configuration);
+        }
+        catch (ConfigException ex)
+        {
+            problems.AddRange(ex.Problems);
+        }
+
+        if (problems.Count > 0 || build is null)
+        {
+            throw new ConfigException(problems);
+        }
+
+        var modules = new List<ModuleInfo>();
+        if (serverFile is not null)
+        {
+            var masked = serverFile.Masked();
+            modules.Add(new ModuleInfo(ServerModuleId, "server.yml", serverFile.Provenance, masked, false, masked.ToJsonString()));
+        }
+
+        modules.Add(ModuleInfo.Builtin(LoggingModuleId, new JsonObject
+        {
+            ["filter"] = LoggingFilterFrom(configuration).Text,
+            ["format"] = _options.LogFormat.ToString().ToLowerInvariant(),
+        }));
+        modules.AddRange(build.Modules);
+        return (new RuntimeState<TModel>(build.Model, configuration, modules), server);
+    }
+
+    private void ApplyLoggingBaseline(RuntimeConfiguration configuration)
+    {
+        var (text, source) = LoggingControl.SelectStartupFilter(_options.Environment.Get, ValuesLoggingFilter(configuration));
+        if (LogFilter.TryParse(text, out var filter, out var error))
+        {
+            if (filter.Text != _options.Logging.Baseline.Text)
+            {
+                _options.Logging.ResetBaseline(filter, source);
+            }
+        }
+        else
+        {
+            _logger.LogWarning("Ignoring {Source}: {Error}", source, error);
+        }
+    }
+
+    private LogFilter LoggingFilterFrom(RuntimeConfiguration configuration)
+    {
+        var (text, _) = LoggingControl.SelectStartupFilter(_options.Environment.Get, ValuesLoggingFilter(configuration));
+        return LogFilter.TryParse(text, out var filter, out _) ? filter : _options.Logging.Baseline;
+    }
+
+    private static string? ValuesLoggingFilter(RuntimeConfiguration configuration) =>
+        configuration.Loader.Values.TryGet("logging.filter", out var node) && node is JsonValue value && value.TryGetValue<string>(out var text)
+            ? text
+            : null;
+
+    private void LogBootstrap(RuntimeConfiguration configuration)
+    {
+        switch (configuration.Source)
+        {
+            case BootstrapSource.Local:
+                _logger.LogInformation("Configuration from local files (no configServerUri in startup.yml)");
+                break;
+            case BootstrapSource.ConfigServer:
+                _logger.LogInformation("Configuration from config-server {Uri}", configuration.SourceDetail);
+                break;
+            case BootstrapSource.Cache:
+                _logger.LogWarning("Configuration from config-cache because config-server failed: {Detail}", configuration.SourceDetail);
+                break;
+            case BootstrapSource.LocalFallback:
+                _logger.LogWarning("Configuration from local files only because config-server failed and no cache exists: {Detail}", configuration.SourceDetail);
+                break;
+        }
+    }
+
+    private WebApplication CreateApp(ServerConfig server)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = _options.RootDirectory,
+            EnvironmentName = "Production",
+        });
+        builder.Logging.AddLightConsole(_options.LogFormat, _options.Logging);
+        foreach (var provider in _options.ExtraLoggerProviders)
+        {
+            builder.Logging.AddProvider(provider);
+        }
+
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(server.ShutdownGracefulPeriod));
+        builder.WebHost.UseKestrel(k => KestrelListeners.Configure(k, server, _options.RootDirectory, _options.IpOverride));
+
+        var app = builder.Build();
+        app.Run(HandleAsync);
+        return app;
+    }
+
+    /// <summary>Health answers before any handler chain, so probes work whatever the chains say.</summary>
+    private Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path.Value;
+        if (path == "/health")
+        {
+            return WriteText(context, StatusCodes.Status200OK, "ok");
+        }
+
+        if (path == "/health/ready")
+        {
+            return Lifecycle.IsReady
+                ? WriteText(context, StatusCodes.Status200OK, "ready")
+                : WriteText(context, StatusCodes.Status503ServiceUnavailable, Lifecycle.State.ToString().ToLowerInvariant());
+        }
+
+        var state = _state!;
+        return _handleRequest(context, state.Model);
+    }
+
+    private static Task WriteText(HttpContext context, int status, string text)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain";
+        return context.Response.WriteAsync(text);
+    }
+
+    private static SocketException? FindSocketError(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return socket;
+            }
+        }
+
+        return ex is AggregateException aggregate ? aggregate.InnerExceptions.Select(FindSocketError).FirstOrDefault(s => s is not null) : null;
+    }
+
+    private string DescribeBindFailure(ServerConfig server, SocketException error)
+    {
+        var ip = _options.IpOverride ?? server.Ip;
+        var ports = new List<string>();
+        if (server.EnableHttp)
+        {
+            ports.Add($"{ip}:{server.HttpPort} (server.httpPort)");
+        }
+
+        if (server.EnableHttps)
+        {
+            ports.Add($"{ip}:{server.HttpsPort} (server.httpsPort)");
+        }
+
+        return error.SocketErrorCode == SocketError.AddressAlreadyInUse
+            ? $"cannot listen on {string.Join(" / ", ports)}: address already in use; stop the other process or change the port in server.yml or values.yml"
+            : $"cannot listen on {string.Join(" / ", ports)}: {error.Message}";
+    }
+
+    private async Task DisposeAppAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+        }
+    }
+}
