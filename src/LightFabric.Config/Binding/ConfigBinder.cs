@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace LightFabric.Config;
+
+/// <summary>
+/// Binds resolved configuration trees to typed records with System.Text.Json, accepting the looser forms
+/// configuration arrives in: property names in any case, numbers and booleans as strings, lists as YAML
+/// lists, JSON strings or comma lists, maps as YAML maps or JSON strings, enums by name in any case.
+/// </summary>
+public static class ConfigBinder
+{
+    private static readonly Lazy<JsonSerializerOptions> LazyOptions = new(CreateOptions);
+
+    /// <summary>Shared, read-only. Copy with <c>new JsonSerializerOptions(ConfigBinder.Options)</c> to extend.</summary>
+    public static JsonSerializerOptions Options => LazyOptions.Value;
+
+    /// <summary>Binds a tree; an absent (null) tree binds an object type to its defaults.</summary>
+    public static T Bind<T>(JsonNode? node, string fileName) => Bind<T>(node, fileName, null);
+
+    internal static T Bind<T>(JsonNode? node, string fileName, IReadOnlySet<string>? secretPaths)
+    {
+        var kind = Options.GetTypeInfo(typeof(T)).Kind;
+        if (node is null && kind == JsonTypeInfoKind.Object) node = new JsonObject();
+        T? result;
+        try
+        {
+            result = node.Deserialize<T>(Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new ConfigException([BindingErrors.Describe(ex, node, typeof(T), fileName, secretPaths)]);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or FormatException)
+        {
+            throw new ConfigException($"cannot be read as {typeof(T).Name}: {ex.Message}", fileName);
+        }
+
+        return result ?? throw new ConfigException($"is empty; expected {typeof(T).Name}", fileName);
+    }
+
+    /// <summary>A YAML list, a JSON-array (or YAML flow) string, or a comma list, as strings; null or empty is [].</summary>
+    public static IReadOnlyList<string> StringList(JsonNode? node)
+    {
+        var list = node switch
+        {
+            null => null,
+            JsonValue value when value.GetValueKind() == JsonValueKind.String => ListNode(value.GetValue<string>()),
+            _ => node,
+        };
+        return list switch
+        {
+            null => [],
+            JsonArray array => array.Select(ScalarText).Where(s => s is not null).Select(s => s!).ToArray(),
+            _ => ScalarText(list) is { } single ? [single] : [],
+        };
+    }
+
+    /// <summary>A string holding a JSON array/object or YAML flow collection is parsed into nodes; anything else is returned as is.</summary>
+    public static JsonNode? Structured(JsonNode? node)
+    {
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String) return node;
+        var text = value.GetValue<string>().Trim();
+        if (!(text.StartsWith('[') || text.StartsWith('{'))) return node;
+        return ConfigYaml.TryParseFlow(text, out var parsed) ? parsed : node;
+    }
+
+    /// <summary>A list given as text: "[a, b]" or '["a","b"]' parsed, "a, b" split on commas, "" empty.</summary>
+    internal static JsonNode? ListNode(string text)
+    {
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0) return new JsonArray();
+        if (trimmed.StartsWith('['))
+        {
+            if (ConfigYaml.TryParseFlow(trimmed, out var parsed)) return parsed;
+            throw new JsonException($"'{Shorten(trimmed)}' looks like a list but is not valid JSON or YAML");
+        }
+
+        var items = trimmed.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        return new JsonArray(items.Select(item => (JsonNode?)JsonValue.Create(item)).ToArray());
+    }
+
+    private static string? ScalarText(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue value when value.GetValueKind() == JsonValueKind.String => value.GetValue<string>(),
+        _ => node.ToJsonString(),
+    };
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            PropertyNameCaseInsensitive = true,
+            NumberHandling = JsonNumberHandling.AllowReadingFromString,
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        };
+        options.Converters.Add(new FlexibleCollectionConverterFactory());
+        options.Converters.Add(new LenientStringConverter());
+        options.Converters.Add(new LenientBooleanConverter());
+        options.Converters.Add(new JsonStringEnumConverter());
+        options.MakeReadOnly();
+        return options;
+    }
+}

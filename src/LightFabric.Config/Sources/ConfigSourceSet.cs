@@ -1,0 +1,134 @@
+namespace LightFabric.Config;
+
+/// <summary>
+/// The layers configuration files come from. Structured files are taken whole from the highest layer
+/// that has them (config-cache &gt; config &gt; config-defaults &gt; embedded); values.yml is merged key by key.
+/// </summary>
+public sealed class ConfigSourceSet
+{
+    private const string ValuesName = "values";
+
+    public ConfigSourceSet(IEmbeddedConfigSource embedded, ConfigDirectories directories)
+    {
+        ArgumentNullException.ThrowIfNull(embedded);
+        ArgumentNullException.ThrowIfNull(directories);
+        Embedded = embedded;
+        Directories = directories;
+    }
+
+    public IEmbeddedConfigSource Embedded { get; }
+
+    public ConfigDirectories Directories { get; }
+
+    /// <summary>
+    /// The file from the highest layer that has it. <paramref name="name"/> is "handler", "handler.yml" or
+    /// "handler.yaml"; each layer is tried as .yml then .yaml. Null when no layer has it.
+    /// </summary>
+    public ConfigFileSource? Find(string name)
+    {
+        var candidates = CandidateNames(name);
+        for (var layer = ConfigLayer.Cache; layer >= ConfigLayer.Embedded; layer--)
+        {
+            var found = FindInLayer(layer, candidates);
+            if (found is not null) return found;
+        }
+
+        return null;
+    }
+
+    /// <summary>Every place <see cref="Find"/> looks, lowest layer first, for "not found" messages.</summary>
+    public IReadOnlyList<string> SearchedLocations(string name)
+    {
+        var candidates = CandidateNames(name);
+        var locations = new List<string>();
+        for (var layer = ConfigLayer.Embedded; layer <= ConfigLayer.Cache; layer++)
+        {
+            foreach (var candidate in candidates)
+            {
+                if (layer == ConfigLayer.Embedded) locations.Add($"embedded:{candidate}");
+                else if (DirectoryOf(layer) is { } dir) locations.Add(Path.Combine(dir, candidate));
+            }
+        }
+
+        return locations;
+    }
+
+    /// <summary>The file a given layer supplies, if any (for diagnostics and dumps).</summary>
+    public ConfigFileSource? FindInLayer(ConfigLayer layer, string name) => FindInLayer(layer, CandidateNames(name));
+
+    /// <summary>values.yml (or .yaml) from every layer, merged key by key: embedded &lt; defaults &lt; config &lt; cache.</summary>
+    public ConfigValues LoadValues()
+    {
+        var merged = ConfigValues.Empty;
+        var candidates = CandidateNames(ValuesName);
+        for (var layer = ConfigLayer.Embedded; layer <= ConfigLayer.Cache; layer++)
+        {
+            var source = FindInLayer(layer, candidates);
+            if (source is null) continue;
+            merged = merged.Overlay(ConfigValues.Parse(source.Content, DisplayName(source)));
+        }
+
+        return merged;
+    }
+
+    /// <summary>How a source is named in error messages: the absolute path, or "embedded:name".</summary>
+    public static string DisplayName(ConfigFileSource source) =>
+        source.Provenance.StartsWith("file:", StringComparison.Ordinal)
+            ? source.Provenance["file:".Length..]
+            : $"embedded:{source.FileName}";
+
+    private ConfigFileSource? FindInLayer(ConfigLayer layer, IReadOnlyList<string> candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            if (layer == ConfigLayer.Embedded)
+            {
+                if (Embedded.TryRead(candidate, out var content))
+                    return new ConfigFileSource(candidate, layer, "embedded", content);
+                continue;
+            }
+
+            var dir = DirectoryOf(layer);
+            if (dir is null) continue;
+            var path = Path.GetFullPath(Path.Combine(dir, candidate));
+            if (!File.Exists(path)) continue;
+            try
+            {
+                return new ConfigFileSource(candidate, layer, "file:" + path, File.ReadAllText(path));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                throw new ConfigException(
+                    new ConfigProblem($"cannot read the file ({ex.Message}); check that it exists and the service user may read it", path, null),
+                    ex);
+            }
+        }
+
+        return null;
+    }
+
+    private string? DirectoryOf(ConfigLayer layer) => layer switch
+    {
+        ConfigLayer.Defaults => Directories.DefaultsDir,
+        ConfigLayer.Local => Directories.ConfigDir,
+        ConfigLayer.Cache => Directories.CacheDir,
+        _ => null,
+    };
+
+    private static IReadOnlyList<string> CandidateNames(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var normalized = name.Replace('\\', '/');
+        if (Path.IsPathRooted(normalized) || normalized.Split('/').Any(segment => segment is ".." or "."))
+            throw new ArgumentException($"configuration name '{name}' must be a relative name such as 'server.yml'", nameof(name));
+
+        if (normalized.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+            normalized = normalized[..^4];
+        else if (normalized.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
+            normalized = normalized[..^5];
+        else if (Path.GetExtension(normalized) is { Length: > 0 })
+            return [normalized];
+
+        return [normalized + ".yml", normalized + ".yaml"];
+    }
+}
