@@ -14,14 +14,16 @@ internal static partial class BindingErrors
 
     public static ConfigProblem Describe(JsonException ex, JsonNode? root, Type target, string fileName, IReadOnlySet<string>? secretPaths)
     {
-        var segments = ParsePath(ex.Path);
+        var nested = ex as NestedBindingException;
+        var segments = ParsePath((ex.Path ?? "$") + nested?.RelativePath);
+        var reported = nested?.OriginalMessage ?? ex.Message;
         var key = string.Concat(segments.Select((s, i) => s.Index is { } index ? $"[{index}]" : i == 0 ? s.Name : "." + s.Name));
         var problemKey = key.Length == 0 ? null : key;
 
-        var ours = ex.Message.StartsWith("expected", StringComparison.Ordinal);
-        var expected = ours ? StripPath(ex.Message) : ExpectedText(TypeAt(target, segments));
+        var ours = reported.StartsWith("expected", StringComparison.Ordinal);
+        var expected = ours ? StripPath(reported) : ExpectedText(TypeAt(target, segments));
         if (expected is null)
-            return new ConfigProblem($"{StripPath(ex.Message)}; correct the value", fileName, problemKey);
+            return new ConfigProblem($"{StripPath(reported)}; correct the value", fileName, problemKey);
         if (!ours) expected = "expected " + expected;
 
         var got = TryGetNode(root, segments, out var node) ? Shown(node, key, secretPaths) : null;

@@ -60,7 +60,16 @@ internal static class FlexibleListReader
             {
                 var list = new List<T>();
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                    list.Add(JsonSerializer.Deserialize<T>(ref reader, options)!);
+                {
+                    try
+                    {
+                        list.Add(JsonSerializer.Deserialize<T>(ref reader, options)!);
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw NestedBindingException.Wrap(ex, $"[{list.Count}]");
+                    }
+                }
 
                 return list;
             }
@@ -69,12 +78,27 @@ internal static class FlexibleListReader
                 var node = ConfigBinder.ListNode(reader.GetString()!);
                 if (node is not JsonArray)
                     throw new JsonException("expected a list: a YAML list, a JSON array string or a comma-separated string");
-                return node.Deserialize<List<T>>(options) ?? [];
+                try
+                {
+                    return node.Deserialize<List<T>>(options) ?? [];
+                }
+                catch (JsonException ex)
+                {
+                    throw NestedBindingException.Wrap(ex, "");
+                }
             }
+            case JsonTokenType.StartObject:
+                throw new JsonException("expected a list: a YAML list, a JSON array string or a comma-separated string");
             default:
                 // A single scalar is a one-element list ("audience: api" for "audience: [api]").
-                var element = JsonSerializer.Deserialize<T>(ref reader, options);
-                return [element!];
+                try
+                {
+                    return [JsonSerializer.Deserialize<T>(ref reader, options)!];
+                }
+                catch (JsonException ex)
+                {
+                    throw NestedBindingException.Wrap(ex, "");
+                }
         }
     }
 }
@@ -127,7 +151,14 @@ internal sealed class FlexibleMapConverter<TMap, TValue> : JsonConverter<TMap>
                 {
                     var key = reader.GetString()!;
                     reader.Read();
-                    map[key] = JsonSerializer.Deserialize<TValue>(ref reader, options)!;
+                    try
+                    {
+                        map[key] = JsonSerializer.Deserialize<TValue>(ref reader, options)!;
+                    }
+                    catch (JsonException ex)
+                    {
+                        throw NestedBindingException.Wrap(ex, "." + key);
+                    }
                 }
 
                 break;
@@ -138,7 +169,14 @@ internal sealed class FlexibleMapConverter<TMap, TValue> : JsonConverter<TMap>
                 var node = ConfigBinder.Structured(JsonValue.Create(text));
                 if (node is not JsonObject)
                     throw new JsonException("expected a map: a YAML map or a JSON object string");
-                map = node.Deserialize<Dictionary<string, TValue>>(options) ?? map;
+                try
+                {
+                    map = node.Deserialize<Dictionary<string, TValue>>(options) ?? map;
+                }
+                catch (JsonException ex)
+                {
+                    throw NestedBindingException.Wrap(ex, "");
+                }
                 break;
             }
             default:

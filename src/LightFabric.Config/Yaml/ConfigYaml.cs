@@ -20,16 +20,25 @@ public static class ConfigYaml
     {
         ArgumentNullException.ThrowIfNull(text);
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
-        YamlStream stream;
+        var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             throw new ConfigException(
                 new ConfigProblem($"invalid YAML: {Describe(ex)}; fix the syntax at column {ex.Start.Column}", sourceName, null, (int)ex.Start.Line),
+                ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner fails this way when the text ends inside a flow collection or quoted scalar.
+            var line = parser.Current is { } current ? (int?)current.Start.Line : null;
+            throw new ConfigException(
+                new ConfigProblem("invalid YAML: the text ends inside a '[...]', '{...}' or quoted value that starts near here; close it",
+                    sourceName, null, line),
                 ex);
         }
 

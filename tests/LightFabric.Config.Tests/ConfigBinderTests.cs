@@ -1,0 +1,189 @@
+using System.Text.Json.Nodes;
+using LightFabric.Config;
+
+namespace LightFabric.Config.Tests;
+
+public enum Transport { Stdio, Sse, StreamableHttp }
+
+public sealed record ServerSettings
+{
+    public string Ip { get; init; } = "0.0.0.0";
+    public int HttpPort { get; init; } = 8080;
+    public bool EnableHttp { get; init; } = true;
+    public double Ratio { get; init; }
+    public string? Version { get; init; }
+    public Transport Transport { get; init; } = Transport.Stdio;
+    public IReadOnlyList<string> Tags { get; init; } = [];
+    public List<int> Ports { get; init; } = [];
+    public string[] Scopes { get; init; } = [];
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>();
+    public Dictionary<string, RouteSettings> Routes { get; init; } = [];
+    public IReadOnlyList<RouteSettings> RouteList { get; init; } = [];
+    public bool? Optional { get; init; }
+}
+
+public sealed record RouteSettings
+{
+    public string Path { get; init; } = "";
+    public IReadOnlyList<string> Methods { get; init; } = [];
+}
+
+public class ConfigBinderTests
+{
+    [Fact]
+    public void Binds_records_with_case_insensitive_names_and_defaults()
+    {
+        var settings = ConfigBinder.Bind<ServerSettings>(Parse("httpport: 9090\nIP: 10.0.0.1\ntransport: sse\nversion: 1.0"), "server.yml");
+
+        Assert.Equal(9090, settings.HttpPort);
+        Assert.Equal("10.0.0.1", settings.Ip);
+        Assert.True(settings.EnableHttp);
+        Assert.Equal(Transport.Sse, settings.Transport);
+        Assert.Equal("1.0", settings.Version);
+        Assert.Empty(settings.Tags);
+    }
+
+    [Fact]
+    public void Numbers_and_booleans_may_arrive_as_strings()
+    {
+        var settings = ConfigBinder.Bind<ServerSettings>(Parse("httpPort: '9090'\nenableHttp: 'FALSE'\nratio: '0.5'\noptional: 'true'"), "server.yml");
+
+        Assert.Equal(9090, settings.HttpPort);
+        Assert.False(settings.EnableHttp);
+        Assert.Equal(0.5, settings.Ratio);
+        Assert.True(settings.Optional);
+    }
+
+    [Theory]
+    [InlineData("tags: [a, b]\nports: [1, 2]\nscopes: [x, y]")]
+    [InlineData("tags: '[\"a\", \"b\"]'\nports: '[1, 2]'\nscopes: '[\"x\",\"y\"]'")]
+    [InlineData("tags: 'a, b'\nports: '1,2'\nscopes: ' x , y '")]
+    public void Lists_accept_yaml_lists_json_strings_and_comma_lists(string yaml)
+    {
+        var settings = ConfigBinder.Bind<ServerSettings>(Parse(yaml), "server.yml");
+
+        Assert.Equal(["a", "b"], settings.Tags);
+        Assert.Equal([1, 2], settings.Ports);
+        Assert.Equal(["x", "y"], settings.Scopes);
+    }
+
+    [Theory]
+    [InlineData("tags: ''")]
+    [InlineData("tags: ~")]
+    [InlineData("tags: []")]
+    public void Empty_or_null_lists_bind_as_empty(string yaml)
+    {
+        Assert.Empty(ConfigBinder.Bind<ServerSettings>(Parse(yaml), "server.yml").Tags);
+    }
+
+    [Theory]
+    [InlineData("headers: {X-A: '1', X-B: two}\nroutes: {r1: {path: /a, methods: [GET]}}")]
+    [InlineData("headers: '{\"X-A\": \"1\", \"X-B\": \"two\"}'\nroutes: '{\"r1\": {\"path\": \"/a\", \"methods\": \"GET\"}}'")]
+    public void Maps_accept_yaml_maps_and_json_strings(string yaml)
+    {
+        var settings = ConfigBinder.Bind<ServerSettings>(Parse(yaml), "server.yml");
+
+        Assert.Equal("1", settings.Headers["X-A"]);
+        Assert.Equal("two", settings.Headers["X-B"]);
+        Assert.Equal("/a", settings.Routes["r1"].Path);
+        Assert.Equal(["GET"], settings.Routes["r1"].Methods);
+    }
+
+    [Fact]
+    public void Lists_of_objects_accept_a_json_string()
+    {
+        var settings = ConfigBinder.Bind<ServerSettings>(
+            Parse("routeList: '[{\"path\": \"/x\", \"methods\": \"GET,POST\"}]'"), "server.yml");
+
+        Assert.Equal("/x", settings.RouteList[0].Path);
+        Assert.Equal(["GET", "POST"], settings.RouteList[0].Methods);
+    }
+
+    [Fact]
+    public void A_resolved_placeholder_list_binds_like_a_yaml_list()
+    {
+        var resolver = Resolvers.Create(env: Env.Of(("SERVER_TAGS", "[\"a\",\"b\"]")));
+        var tree = resolver.ResolveFile("tags: ${server.tags:[]}\nports: ${server.ports:[]}")!;
+
+        var settings = ConfigBinder.Bind<ServerSettings>(tree, "server.yml");
+
+        Assert.Equal(["a", "b"], settings.Tags);
+        Assert.Empty(settings.Ports);
+    }
+
+    [Fact]
+    public void Wrong_type_names_file_key_expectation_and_value()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigBinder.Bind<ServerSettings>(Parse("httpPort: abc"), "server.yml"));
+
+        Assert.Equal("server.yml: httpPort: expected a whole number, got 'abc'", ex.Message);
+    }
+
+    [Fact]
+    public void Nested_errors_carry_the_full_key_path()
+    {
+        var ex = Assert.Throws<ConfigException>(() =>
+            ConfigBinder.Bind<ServerSettings>(Parse("routeList:\n  - path: /a\n  - path: [1]"), "server.yml"));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.Equal("routeList[1].path", problem.Key);
+        Assert.Contains("got a list", problem.Message);
+    }
+
+    [Fact]
+    public void Errors_inside_maps_and_json_strings_carry_the_full_key_path()
+    {
+        var inMap = Assert.Throws<ConfigException>(() =>
+            ConfigBinder.Bind<ServerSettings>(Parse("routes:\n  r1:\n    methods: {a: 1}"), "server.yml"));
+        Assert.Equal("routes.r1.methods", Assert.Single(inMap.Problems).Key);
+
+        var inString = Assert.Throws<ConfigException>(() =>
+            ConfigBinder.Bind<ServerSettings>(Parse("ports: '[1, x]'"), "server.yml"));
+        Assert.Equal("server.yml: ports[1]: expected a whole number, got 'x'", inString.Message);
+    }
+
+    [Fact]
+    public void Unknown_enum_value_lists_the_allowed_names()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigBinder.Bind<ServerSettings>(Parse("transport: carrier-pigeon"), "mcp.yml"));
+
+        Assert.Contains("transport", ex.Message);
+        Assert.Contains("Stdio, Sse, StreamableHttp", ex.Message);
+    }
+
+    [Fact]
+    public void Bad_boolean_is_reported()
+    {
+        var ex = Assert.Throws<ConfigException>(() => ConfigBinder.Bind<ServerSettings>(Parse("enableHttp: maybe"), "server.yml"));
+
+        Assert.Equal("server.yml: enableHttp: expected true or false, got 'maybe'", ex.Message);
+    }
+
+    [Fact]
+    public void Null_tree_binds_defaults()
+    {
+        Assert.Equal(8080, ConfigBinder.Bind<ServerSettings>(null, "server.yml").HttpPort);
+    }
+
+    [Fact]
+    public void StringList_accepts_every_form()
+    {
+        Assert.Equal(["a", "b"], ConfigBinder.StringList(JsonNode.Parse("[\"a\",\"b\"]")));
+        Assert.Equal(["a", "b"], ConfigBinder.StringList(JsonValue.Create("[\"a\", \"b\"]")));
+        Assert.Equal(["a", "b"], ConfigBinder.StringList(JsonValue.Create("a, b,")));
+        Assert.Equal(["1", "true"], ConfigBinder.StringList(JsonNode.Parse("[1, true]")));
+        Assert.Empty(ConfigBinder.StringList(null));
+        Assert.Empty(ConfigBinder.StringList(JsonValue.Create("")));
+    }
+
+    [Fact]
+    public void Structured_parses_collection_strings_only()
+    {
+        Assert.IsType<JsonObject>(ConfigBinder.Structured(JsonValue.Create("{\"a\": 1}")));
+        Assert.IsType<JsonArray>(ConfigBinder.Structured(JsonValue.Create("[a, b]")));
+        Assert.Equal("\"a, b\"", ConfigBinder.Structured(JsonValue.Create("a, b"))!.ToJsonString());
+        Assert.Null(ConfigBinder.Structured(null));
+    }
+
+    private static JsonNode? Parse(string yaml) => ConfigYaml.Parse(yaml, "test.yml");
+}
