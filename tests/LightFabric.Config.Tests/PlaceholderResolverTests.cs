@@ -183,6 +183,17 @@ public class PlaceholderResolverTests
     }
 
     [Fact]
+    public void Unresolved_placeholder_inside_a_values_entry_names_that_entry()
+    {
+        var ex = Assert.Throws<ConfigException>(() => Resolvers.Create("api.url: https://${api.host}/v1").ResolveFile("url: ${api.url}", "client.yml"));
+
+        var problem = Assert.Single(ex.Problems);
+        Assert.Equal("url", problem.Key);
+        Assert.Contains("${api.host}", problem.Message);
+        Assert.Contains("values key 'api.url'", problem.Message);
+    }
+
+    [Fact]
     public void Cycle_through_values_is_a_clear_error()
     {
         var ex = Assert.Throws<ConfigException>(() => Resolvers.Create("a: ${b}\nb: x-${a}").ResolveFile("v: ${a}"));

@@ -168,6 +168,9 @@ internal sealed class PlaceholderResolution
     private void Report(string message, string path)
     {
         var key = path.Length == 0 ? _basePath : _basePath.Length == 0 ? path : ConfigPath.Child(_basePath, path);
+        // A problem met while resolving a values entry is reported where the file used it; say which entry.
+        if (_activeKeys.Count > 0 && !message.StartsWith("placeholder cycle", StringComparison.Ordinal))
+            message += $" (while resolving values key '{_activeKeys[^1]}')";
         Problems.Add(new ConfigProblem(message, _file, key.Length == 0 ? null : key, _parsed?.LineOf(path)));
     }
 
