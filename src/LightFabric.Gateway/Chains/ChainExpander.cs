@@ -20,6 +20,14 @@ public sealed class ChainExpander(IReadOnlyDictionary<string, IReadOnlyList<stri
         return result;
     }
 
+    /// <summary>Expands one named chain, reporting problems under <paramref name="key"/>.</summary>
+    public IReadOnlyList<string> ExpandChain(string name, string key, List<ConfigProblem> problems)
+    {
+        var result = new List<string>();
+        ExpandItem(name, key, [], result, problems);
+        return result;
+    }
+
     private void ExpandItem(string item, string key, List<string> stack, List<string> result, List<ConfigProblem> problems)
     {
         if (chains.TryGetValue(item, out var chain))

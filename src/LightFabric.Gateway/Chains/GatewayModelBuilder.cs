@@ -97,7 +97,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
         // Every chain must expand, referenced or not: a broken chain is a broken config.
         foreach (var name in file.Chains.Keys)
         {
-            expander.Expand([name], $"chains.{name}", problems);
+            expander.ExpandChain(name, $"chains.{name}", problems);
         }
     }
 

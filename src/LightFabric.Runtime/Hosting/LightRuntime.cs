@@ -155,7 +155,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             catch (ConfigException ex)
             {
                 var problems = ex.Problems.Select(p => p.ToString()).ToArray();
-                var failedFiles = ex.Problems.Select(p => p.File).Where(f => f is not null).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                var failedFiles = ex.Problems.Where(p => p.File is not null).Select(p => Path.GetFileName(p.File!)).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var results = current.Modules
                     .Select(m => new ModuleReloadResult(
                         m.Id,

@@ -116,6 +116,12 @@ public sealed class LogFilter
             targets.Add((NormalizeTarget(target), targetLevel));
         }
 
+        // Framework request/lifetime chatter stays at warn unless the filter names it.
+        if (!targets.Any(t => t.Item1.StartsWith("Microsoft", StringComparison.OrdinalIgnoreCase)) && defaultLevel < LogLevel.Warning)
+        {
+            targets.Add(("Microsoft", LogLevel.Warning));
+        }
+
         var sorted = targets.OrderByDescending(t => t.Item1.Length).ToArray();
         return new LogFilter(text.Length == 0 ? "info" : text, defaultLevel, sorted);
     }

@@ -1,0 +1,39 @@
+using LightFabric.Config;
+using LightFabric.Gateway.Chains;
+using LightFabric.Gateway.Handlers;
+using LightFabric.Gateway.Hosting;
+using LightFabric.Runtime.Bootstrap;
+using LightFabric.Runtime.Hosting;
+using LightFabric.Testing;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LightFabric.Gateway.Tests;
+
+internal static class GatewayTestHost
+{
+    /// <summary>Starts a real light-gateway runtime on 127.0.0.1:0 over the given directory.</summary>
+    public static async Task<(LightRuntime<GatewayModel> Runtime, HttpClient Client)> StartAsync(TempDirectory dir, string values)
+    {
+        dir.WriteConfig("values.yml", "server.httpPort: 0\n" + values);
+        var options = GatewayRuntime.DefaultOptions(dir.Path, new DictionaryEnvironment(new Dictionary<string, string>())) with
+        {
+            IpOverride = "127.0.0.1",
+            AllowRemoteBootstrap = false,
+        };
+        var runtime = GatewayRuntime.Create(options);
+        await runtime.StartAsync();
+        var client = new HttpClient { BaseAddress = new Uri(runtime.Addresses[0]) };
+        return (runtime, client);
+    }
+
+    /// <summary>Builds the gateway model from a directory the way startup does, without listeners.</summary>
+    public static async Task<GatewayModel> BuildAsync(TempDirectory dir)
+    {
+        var bootstrapper = new ConfigBootstrapper(GatewayRuntime.EmbeddedDefaults, dir.Path, new DictionaryEnvironment(new Dictionary<string, string>()), NullLogger.Instance);
+        var configuration = await bootstrapper.BootstrapAsync(allowRemote: false, CancellationToken.None);
+        return new GatewayModelBuilder(HandlerRegistry.CreateDefault(), NullLoggerFactory.Instance).Build(configuration).Model;
+    }
+
+    public static async Task<ConfigException> BuildFailsAsync(TempDirectory dir) =>
+        await Assert.ThrowsAsync<ConfigException>(() => BuildAsync(dir));
+}

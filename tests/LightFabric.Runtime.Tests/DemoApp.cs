@@ -1,0 +1,93 @@
+using LightFabric.Config;
+using LightFabric.Runtime.Bootstrap;
+using LightFabric.Runtime.Hosting;
+using LightFabric.Runtime.Logging;
+using LightFabric.Runtime.Modules;
+using LightFabric.Testing;
+using Microsoft.AspNetCore.Http;
+
+namespace LightFabric.Runtime.Tests;
+
+/// <summary>A minimal application on the runtime: demo.yml holds the text every request answers with.</summary>
+internal sealed record DemoModel(string Message, int DelayMs);
+
+internal sealed record DemoConfig
+{
+    public string Message { get; init; } = "";
+    public int DelayMs { get; init; }
+    public bool Valid { get; init; } = true;
+}
+
+internal sealed class DemoModelBuilder : IRuntimeModelBuilder<DemoModel>
+{
+    public RuntimeModelBuild<DemoModel> Build(RuntimeConfiguration configuration)
+    {
+        var file = configuration.Loader.Load("demo");
+        var config = file.Bind<DemoConfig>();
+        if (!config.Valid)
+        {
+            throw new ConfigException("valid is false; set demo.valid to true", "demo.yml", "valid");
+        }
+
+        var masked = file.Masked();
+        return new RuntimeModelBuild<DemoModel>(
+            new DemoModel(config.Message, config.DelayMs),
+            [new ModuleInfo("demo/demo", "demo.yml", file.Provenance, masked, true, masked.ToJsonString())]);
+    }
+}
+
+internal static class DemoRuntime
+{
+    public const string EmbeddedDemo = "message: ${demo.message:embedded}\ndelayMs: ${demo.delayMs:0}\nvalid: ${demo.valid:true}\n";
+    public const string EmbeddedServer = "ip: ${server.ip:127.0.0.1}\nhttpPort: ${server.httpPort:0}\nenableHttp: true\nshutdownGracefulPeriod: ${server.shutdownGracefulPeriod:2000}\n";
+    public const string EmbeddedStartup = """
+        host: ${startup.host:test.host}
+        serviceId: ${server.serviceId:com.example.demo-1.0.0}
+        envTag: ${server.environment:test}
+        acceptHeader: application/yaml
+        timeout: ${startup.timeout:2000}
+        connectTimeout: ${startup.connectTimeout:1000}
+        configServerUri: ${light-config-server-uri:}
+        authorization: ${light_portal_authorization:}
+        """;
+
+    public static IEmbeddedConfigSource Embedded { get; } = new InMemoryEmbeddedConfig(new Dictionary<string, string>
+    {
+        ["demo.yml"] = EmbeddedDemo,
+        ["server.yml"] = EmbeddedServer,
+        ["startup.yml"] = EmbeddedStartup,
+        ["values.yml"] = "{}\n",
+    });
+
+    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null)
+    {
+        var options = new RuntimeOptions
+        {
+            ServiceName = "demo",
+            RootDirectory = dir.Path,
+            EmbeddedConfig = Embedded,
+            Environment = new DictionaryEnvironment(env ?? []),
+            Logging = new LoggingControl(LogFilter.Parse("debug"), "test"),
+            IpOverride = "127.0.0.1",
+            ExtraLoggerProviders = logs is null ? [] : [logs],
+        };
+        return new LightRuntime<DemoModel>(options, new DemoModelBuilder(), Respond);
+    }
+
+    private static async Task Respond(HttpContext context, DemoModel model)
+    {
+        if (model.DelayMs > 0)
+        {
+            await Task.Delay(model.DelayMs);
+        }
+
+        await context.Response.WriteAsync(model.Message);
+    }
+}
+
+internal sealed class InMemoryEmbeddedConfig(Dictionary<string, string> files) : IEmbeddedConfigSource
+{
+    public IReadOnlyList<string> Names => files.Keys.ToArray();
+
+    public bool TryRead(string name, out string content) => files.TryGetValue(name, out content!);
+}

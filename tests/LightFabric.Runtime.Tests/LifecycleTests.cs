@@ -1,0 +1,151 @@
+using System.Net;
+using System.Net.Sockets;
+using LightFabric.Config;
+using LightFabric.Runtime.Hosting;
+using LightFabric.Runtime.Modules;
+using LightFabric.Testing;
+
+namespace LightFabric.Runtime.Tests;
+
+public sealed class LifecycleTests
+{
+    [Fact]
+    public async Task Health_is_ok_and_readiness_follows_the_lifecycle()
+    {
+        using var dir = new TempDirectory();
+        await using var runtime = DemoRuntime.Create(dir);
+        Assert.False(runtime.Lifecycle.IsReady);
+        await runtime.StartAsync();
+
+        using var client = new HttpClient { BaseAddress = new Uri(runtime.Addresses[0]) };
+        Assert.Equal("ok", await client.GetStringAsync("/health"));
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal(LifecycleState.Ready, runtime.Lifecycle.State);
+
+        await runtime.StopAsync();
+        Assert.Equal(LifecycleState.Stopped, runtime.Lifecycle.State);
+        Assert.False(runtime.Lifecycle.IsReady);
+    }
+
+    [Fact]
+    public async Task Draining_is_not_ready_and_in_flight_requests_finish()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", "demo.delayMs: 1500\ndemo.message: finished\nserver.shutdownGracefulPeriod: 10000\n");
+        await using var runtime = DemoRuntime.Create(dir);
+        await runtime.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(runtime.Addresses[0]) };
+
+        var slow = client.GetStringAsync("/slow");
+        await Task.Delay(300);
+        var stopping = runtime.StopAsync();
+        await Task.Delay(200);
+        Assert.Equal(LifecycleState.Draining, runtime.Lifecycle.State);
+        Assert.False(runtime.Lifecycle.IsReady);
+        Assert.False(stopping.IsCompleted);
+
+        Assert.Equal("finished", await slow);
+        await stopping;
+        Assert.Equal(LifecycleState.Stopped, runtime.Lifecycle.State);
+    }
+
+    [Fact]
+    public async Task A_port_in_use_is_a_clear_startup_error()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", $"server.httpPort: {port}\n");
+        await using var runtime = DemoRuntime.Create(dir);
+
+        var error = await Assert.ThrowsAsync<ListenerBindException>(() => runtime.StartAsync());
+
+        Assert.Contains($"127.0.0.1:{port}", error.Message);
+        Assert.Contains("address already in use", error.Message);
+        Assert.Contains("server.httpPort", error.Message);
+        Assert.NotEqual(LifecycleState.Ready, runtime.Lifecycle.State);
+    }
+
+    [Fact]
+    public async Task Invalid_configuration_stops_startup_with_every_problem()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", "demo.valid: false\nserver.httpPort: 70000\n");
+        await using var runtime = DemoRuntime.Create(dir);
+
+        var error = await Assert.ThrowsAsync<ConfigException>(() => runtime.StartAsync());
+
+        Assert.Contains(error.Problems, p => p.File == "demo.yml" && p.Key == "valid");
+        Assert.Contains(error.Problems, p => p.ToString().Contains("httpPort", StringComparison.Ordinal));
+        Assert.Empty(runtime.Addresses);
+    }
+
+    [Fact]
+    public async Task Reload_swaps_a_valid_model_and_reports_each_module()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", "demo.message: first\n");
+        await using var runtime = DemoRuntime.Create(dir);
+        await runtime.StartAsync();
+        Assert.Equal("first", await ConfigServerBootstrapTests.Get(runtime, "/"));
+
+        dir.WriteConfig("values.yml", "demo.message: second\n");
+        var report = await runtime.ReloadAsync();
+
+        Assert.True(report.Applied);
+        Assert.Contains(report.Modules, m => m.Module == "demo/demo" && m.Status == ModuleReloadStatus.Reloaded);
+        Assert.Contains(report.Modules, m => m.Module == LightRuntime<DemoModel>.ServerModuleId && m.Status == ModuleReloadStatus.Skipped);
+        Assert.Equal("second", await ConfigServerBootstrapTests.Get(runtime, "/"));
+        Assert.Equal("second", runtime.Modules.Find("demo/demo")!.MaskedConfig!["message"]!.ToString());
+    }
+
+    [Fact]
+    public async Task An_invalid_reload_keeps_the_last_good_model()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", "demo.message: good\n");
+        await using var runtime = DemoRuntime.Create(dir);
+        await runtime.StartAsync();
+        var before = runtime.State;
+
+        dir.WriteConfig("values.yml", "demo.message: bad\ndemo.valid: false\n");
+        var report = await runtime.ReloadAsync();
+
+        Assert.False(report.Applied);
+        Assert.Contains(report.Modules, m => m.Module == "demo/demo" && m.Status == ModuleReloadStatus.Failed);
+        Assert.Contains(report.Problems, p => p.Contains("demo.yml", StringComparison.Ordinal));
+        Assert.Same(before, runtime.State);
+        Assert.Equal("good", await ConfigServerBootstrapTests.Get(runtime, "/"));
+    }
+
+    [Fact]
+    public async Task Reload_downloads_again_from_config_server()
+    {
+        await using var server = await ConfigServerFixture.StartAsync();
+        server.ValuesYaml = "demo.message: v1\n";
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", $"light-config-server-uri: {server.Url}\n");
+        await using var runtime = DemoRuntime.Create(dir);
+        await runtime.StartAsync();
+        Assert.Equal("v1", await ConfigServerBootstrapTests.Get(runtime, "/"));
+
+        server.ValuesYaml = "demo.message: v2\n";
+        var report = await runtime.ReloadAsync();
+
+        Assert.True(report.Applied);
+        Assert.Equal("v2", await ConfigServerBootstrapTests.Get(runtime, "/"));
+        Assert.Equal(2, server.Requests.Count(r => r.Path == "/config-server/configs"));
+    }
+
+    [Fact]
+    public async Task Environment_overrides_values_for_placeholders()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", "demo.message: from-values\n");
+        await using var runtime = DemoRuntime.Create(dir, env: new() { ["DEMO_MESSAGE"] = "from-env" });
+        await runtime.StartAsync();
+        Assert.Equal("from-env", await ConfigServerBootstrapTests.Get(runtime, "/"));
+    }
+}
