@@ -1,0 +1,218 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LightFabric.Cel.Runtime;
+
+/// <summary>
+/// Views of <see cref="JsonElement"/> data as CEL values. Objects and arrays convert their members on first access
+/// and keep the result, so repeated evaluations over the same document allocate nothing.
+/// </summary>
+public static class JsonValues
+{
+    public static CelValue FromElement(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.Object => new JsonObjectMap(element),
+        JsonValueKind.Array => new JsonArrayList(element),
+        JsonValueKind.String => CelString.Of(element.GetString()!),
+        JsonValueKind.Number => FromNumber(element),
+        JsonValueKind.True => CelBool.True,
+        JsonValueKind.False => CelBool.False,
+        _ => CelNull.Instance,
+    };
+
+    public static CelValue FromNode(JsonNode? node)
+    {
+        switch (node)
+        {
+            case null:
+                return CelNull.Instance;
+            case JsonObject o:
+                {
+                    var d = CelDictionaryMap.NewDictionary(o.Count);
+                    foreach (var (k, v) in o)
+                    {
+                        d[CelString.Of(k)] = FromNode(v);
+                    }
+
+                    return new CelDictionaryMap(d);
+                }
+
+            case JsonArray a:
+                {
+                    var items = new CelValue[a.Count];
+                    for (var i = 0; i < items.Length; i++)
+                    {
+                        items[i] = FromNode(a[i]);
+                    }
+
+                    return new CelArrayList(items);
+                }
+
+            case JsonValue v:
+                {
+                    if (v.TryGetValue<JsonElement>(out var el))
+                    {
+                        return FromElement(el);
+                    }
+
+                    return CelValueConverter.FromClr(v.GetValue<object>());
+                }
+
+            default:
+                return CelNull.Instance;
+        }
+    }
+
+    private static CelValue FromNumber(JsonElement element)
+    {
+        // Integral JSON numbers become int; others (or ints beyond 64 bits) become double.
+        if (element.TryGetInt64(out var l))
+        {
+            return CelInt.Of(l);
+        }
+
+        return CelDouble.Of(element.GetDouble());
+    }
+}
+
+/// <summary>A JSON object as a CEL map with string keys; members are converted lazily and cached.</summary>
+internal sealed class JsonObjectMap : CelMap
+{
+    private const int LinearCacheLimit = 16;
+
+    private readonly JsonElement _element;
+    private KeyValuePair<string, CelValue>[] _small = [];
+    private System.Collections.Concurrent.ConcurrentDictionary<string, CelValue>? _large;
+    private int _count = -1;
+
+    public JsonObjectMap(JsonElement element) => _element = element;
+
+    public override int Count
+    {
+        get
+        {
+            if (_count < 0)
+            {
+                var n = 0;
+                foreach (var unused in _element.EnumerateObject())
+                {
+                    n++;
+                }
+
+                _count = n;
+            }
+
+            return _count;
+        }
+    }
+
+    public override IEnumerable<CelValue> Keys
+    {
+        get
+        {
+            foreach (var p in _element.EnumerateObject())
+            {
+                yield return CelString.Of(p.Name);
+            }
+        }
+    }
+
+    public override bool TryGetValue(CelValue key, out CelValue value)
+    {
+        if (key is CelString s)
+        {
+            return TryGetField(s.Value, out value);
+        }
+
+        value = null!;
+        return false;
+    }
+
+    public override bool TryGetField(string name, out CelValue value)
+    {
+        // Lock-free read of the members converted so far; a miss converts once and publishes the result.
+        var small = Volatile.Read(ref _small);
+        foreach (var entry in small)
+        {
+            if (string.Equals(entry.Key, name, StringComparison.Ordinal))
+            {
+                value = entry.Value;
+                return true;
+            }
+        }
+
+        var large = Volatile.Read(ref _large);
+        if (large is not null && large.TryGetValue(name, out value!))
+        {
+            return true;
+        }
+
+        if (!_element.TryGetProperty(name, out var child))
+        {
+            value = null!;
+            return false;
+        }
+
+        value = JsonValues.FromElement(child);
+        Publish(name, value);
+        return true;
+    }
+
+    private void Publish(string name, CelValue value)
+    {
+        while (true)
+        {
+            var small = Volatile.Read(ref _small);
+            if (small.Length >= LinearCacheLimit)
+            {
+                var large = Volatile.Read(ref _large);
+                if (large is null)
+                {
+                    Interlocked.CompareExchange(ref _large, new System.Collections.Concurrent.ConcurrentDictionary<string, CelValue>(StringComparer.Ordinal), null);
+                    large = _large!;
+                }
+
+                large.TryAdd(name, value);
+                return;
+            }
+
+            var grown = new KeyValuePair<string, CelValue>[small.Length + 1];
+            small.CopyTo(grown, 0);
+            grown[^1] = new KeyValuePair<string, CelValue>(name, value);
+            if (ReferenceEquals(Interlocked.CompareExchange(ref _small, grown, small), small))
+            {
+                return;
+            }
+        }
+    }
+}
+
+/// <summary>A JSON array as a CEL list; elements are converted on first access and cached.</summary>
+internal sealed class JsonArrayList : CelList
+{
+    private readonly JsonElement _element;
+    private readonly CelValue?[] _items;
+
+    public JsonArrayList(JsonElement element)
+    {
+        _element = element;
+        _items = new CelValue?[element.GetArrayLength()];
+    }
+
+    public override int Count => _items.Length;
+
+    public override CelValue this[int index]
+    {
+        get
+        {
+            var v = Volatile.Read(ref _items[index]);
+            if (v is null)
+            {
+                v = JsonValues.FromElement(_element[index]);
+                Volatile.Write(ref _items[index], v);
+            }
+
+            return v;
+        }
+    }
+}

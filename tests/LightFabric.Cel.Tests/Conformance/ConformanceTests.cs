@@ -1,0 +1,103 @@
+using System.Text;
+using Xunit.Abstractions;
+
+namespace LightFabric.Cel.Tests.Conformance;
+
+/// <summary>
+/// Runs every cel-spec simple conformance test in <c>CEL_CONFORMANCE_DIR</c> (default <c>../shared/conformance/cel</c>
+/// relative to the repository root). Tests needing protobuf messages are skipped. Known failures are listed with
+/// reasons in <c>expected-failures.txt</c>; the test fails when an unlisted test fails or a listed one passes.
+/// </summary>
+public sealed class ConformanceTests(ITestOutputHelper output)
+{
+    private const double RequiredPassRate = 0.99;
+
+    [Fact]
+    public void SimpleSuitePassesExceptListedFailures()
+    {
+        var directory = ConformanceSuite.ConformanceDirectory();
+        Assert.True(Directory.Exists(directory), $"conformance directory not found: {directory}");
+        var cases = ConformanceSuite.Load(directory);
+        Assert.NotEmpty(cases);
+
+        var expected = LoadExpectedFailures();
+        var passed = 0;
+        var skipped = 0;
+        var failures = new List<ConformanceOutcome>();
+        foreach (var c in cases)
+        {
+            if (c.NeedsProto)
+            {
+                skipped++;
+                continue;
+            }
+
+            ConformanceOutcome outcome;
+            try
+            {
+                outcome = ConformanceSuite.Run(c);
+            }
+            catch (Exception e)
+            {
+                outcome = new ConformanceOutcome(c.Id, false, "harness exception: " + e.Message);
+            }
+
+            if (outcome.Passed)
+            {
+                passed++;
+            }
+            else
+            {
+                failures.Add(outcome);
+            }
+        }
+
+        var summary = $"cel-conformance: {passed} passed, {failures.Count} failed, {skipped} skipped";
+        output.WriteLine(summary);
+        Console.WriteLine(summary);
+        var report = new StringBuilder(summary).AppendLine();
+        foreach (var f in failures)
+        {
+            output.WriteLine($"FAIL {f.Id}: {f.Detail}");
+            report.AppendLine(f.Id);
+        }
+
+        var reportPath = Environment.GetEnvironmentVariable("CEL_CONFORMANCE_REPORT");
+        if (!string.IsNullOrWhiteSpace(reportPath))
+        {
+            File.WriteAllText(reportPath, report.ToString());
+        }
+
+        var failedIds = failures.Select(f => f.Id).ToHashSet(StringComparer.Ordinal);
+        var allIds = cases.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var unexpected = failures.Where(f => !expected.ContainsKey(f.Id)).Select(f => $"{f.Id}: {f.Detail}").ToList();
+        var nowPassing = expected.Keys.Where(id => allIds.Contains(id) && !failedIds.Contains(id)).ToList();
+
+        Assert.True(unexpected.Count == 0, "unlisted conformance failures:\n" + string.Join("\n", unexpected));
+        Assert.True(nowPassing.Count == 0, "listed as expected failures but now passing (remove them from expected-failures.txt):\n" + string.Join("\n", nowPassing));
+        var rate = (double)passed / Math.Max(1, passed + failures.Count);
+        Assert.True(rate >= RequiredPassRate, $"pass rate {rate:P2} is below {RequiredPassRate:P0}");
+    }
+
+    private static Dictionary<string, string> LoadExpectedFailures()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "Conformance", "expected-failures.txt");
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var raw in File.ReadAllLines(path))
+        {
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#'))
+            {
+                continue;
+            }
+
+            var hash = line.IndexOf(" # ", StringComparison.Ordinal);
+            var id = hash < 0 ? line : line[..hash].Trim();
+            var reason = hash < 0 ? string.Empty : line[(hash + 3)..].Trim();
+            Assert.False(string.IsNullOrEmpty(reason), $"expected failure '{id}' has no reason");
+            result[id] = reason;
+        }
+
+        return result;
+    }
+}
