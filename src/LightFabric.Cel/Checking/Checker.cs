@@ -502,6 +502,12 @@ internal sealed class Checker
             return false;
         }
 
+        if (param.Kind == CelTypeKind.Type)
+        {
+            // Type values of any types are values of the one type 'type'.
+            return true;
+        }
+
         for (var i = 0; i < param.Parameters.Count; i++)
         {
             if (!Unify(param.Parameters[i], arg.Parameters[i]))

@@ -66,6 +66,8 @@ internal static class StandardLibrary
         r.Declare(Parsing.Operators.NotEquals, "not_equals", false, [A, A], Bool);
         r.Declare(Parsing.Operators.Index, "index_list", false, [ListA, Int], A);
         r.Declare(Parsing.Operators.Index, "index_map", false, [MapAB, A], B);
+        r.Declare(Parsing.Operators.Index, "optional_list_index_int", false, [CelType.Optional(ListA), Int], CelType.Optional(A));
+        r.Declare(Parsing.Operators.Index, "optional_map_index_value", false, [CelType.Optional(MapAB), A], CelType.Optional(B));
         r.Declare(Parsing.Operators.In, "in_list", false, [A, ListA], Bool);
         r.Declare(Parsing.Operators.In, "in_map", false, [A, MapAB], Bool);
 

@@ -103,6 +103,8 @@ public static class CelEquality
         throw new InvalidOperationException("not numbers");
     }
 
+    // Mixed int/double and uint/double comparisons convert the integer to double (as the reference
+    // implementation does), after ruling out doubles beyond the integer type's range.
     private static int CompareDoubleInt(double d, long i)
     {
         if (double.IsNaN(d))
@@ -115,21 +117,12 @@ public static class CelEquality
             return -1;
         }
 
-        if (d >= 9223372036854775808.0)
+        if (d > 9223372036854775808.0)
         {
             return 1;
         }
 
-        // d is within long range: compare the integral part exactly, then the fraction.
-        var t = Math.Truncate(d);
-        var ti = (long)t;
-        if (ti != i)
-        {
-            return ti < i ? -1 : 1;
-        }
-
-        var frac = d - t;
-        return frac > 0 ? 1 : frac < 0 ? -1 : 0;
+        return d.CompareTo((double)i);
     }
 
     private static int CompareDoubleUint(double d, ulong u)
@@ -144,19 +137,12 @@ public static class CelEquality
             return -1;
         }
 
-        if (d >= 18446744073709551616.0)
+        if (d > 18446744073709551616.0)
         {
             return 1;
         }
 
-        var t = Math.Truncate(d);
-        var tu = (ulong)t;
-        if (tu != u)
-        {
-            return tu < u ? -1 : 1;
-        }
-
-        return d - t > 0 ? 1 : 0;
+        return d.CompareTo((double)u);
     }
 
     private static bool ListEquals(CelList a, CelList b)

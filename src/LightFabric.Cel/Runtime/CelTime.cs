@@ -27,11 +27,9 @@ internal static class CelTime
             ? new CelError("timestamp out of range")
             : new CelTimestamp(seconds, nanos);
 
-    public static CelValue MakeDuration(Int128 nanos)
-    {
-        var max = (Int128)CelDuration.MaxSeconds * NanosPerSecond;
-        return nanos > max || nanos < -max ? new CelError("duration out of range") : new CelDuration(nanos);
-    }
+    /// <summary>Durations are limited to what 64-bit nanoseconds hold (about ±292 years).</summary>
+    public static CelValue MakeDuration(Int128 nanos) =>
+        nanos > long.MaxValue || nanos < -long.MaxValue ? new CelError("duration out of range") : new CelDuration(nanos);
 
     public static CelValue AddToTimestamp(CelTimestamp t, Int128 nanos) => FromNanos(ToNanos(t) + nanos);
 
@@ -216,7 +214,7 @@ internal static class CelTime
             }
         }
 
-        if (total > 1e28m)
+        if (total > long.MaxValue)
         {
             return new CelError("duration out of range");
         }

@@ -204,11 +204,9 @@ public sealed class CelTimestamp : CelValue
     public override object? ToClr() => ToDateTimeOffset();
 }
 
-/// <summary>A signed span with nanosecond precision, limited to about ±10000 years.</summary>
+/// <summary>A signed span with nanosecond precision, limited to 64-bit nanoseconds (about ±292 years).</summary>
 public sealed class CelDuration : CelValue
 {
-    public const long MaxSeconds = 315576000000L;
-
     public CelDuration(Int128 totalNanos) : base(CelValueKind.Duration) => TotalNanos = totalNanos;
 
     public Int128 TotalNanos { get; }
