@@ -49,6 +49,7 @@ internal static class DemoRuntime
         connectTimeout: ${startup.connectTimeout:1000}
         configServerUri: ${light-config-server-uri:}
         authorization: ${light_portal_authorization:}
+        bootstrapCaCertPath: ${startup.bootstrapCaCertPath:config/ca.pem}
         """;
 
     public static IEmbeddedConfigSource Embedded { get; } = new InMemoryEmbeddedConfig(new Dictionary<string, string>

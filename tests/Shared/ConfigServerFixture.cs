@@ -35,16 +35,25 @@ public sealed class ConfigServerFixture : IAsyncDisposable
 
     public string Url { get; private set; } = "";
 
-    public static async Task<ConfigServerFixture> StartAsync()
+    /// <param name="certificate">Serve HTTPS with this certificate instead of HTTP.</param>
+    public static async Task<ConfigServerFixture> StartAsync(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0, listen =>
+        {
+            if (certificate is not null)
+            {
+                listen.UseHttps(certificate);
+            }
+        }));
         var app = builder.Build();
         var fixture = new ConfigServerFixture(app);
         app.Run(fixture.HandleAsync);
         await app.StartAsync();
-        fixture.Url = app.Urls.First();
+        var port = new Uri(app.Urls.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal)).Port;
+        fixture.Url = $"{(certificate is null ? "http" : "https")}://{(certificate is null ? "127.0.0.1" : "localhost")}:{port}";
         return fixture;
     }
 

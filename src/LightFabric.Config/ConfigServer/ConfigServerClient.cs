@@ -127,8 +127,18 @@ public sealed class ConfigServerClient : IDisposable
         }
         catch (HttpRequestException ex)
         {
-            throw new ConfigServerException($"config-server at {_request.BaseUri} is unreachable: {ex.Message}", ex);
+            throw new ConfigServerException($"config-server at {_request.BaseUri} is unreachable: {Innermost(ex).Message}", ex);
         }
+    }
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (ex.InnerException is not null)
+        {
+            ex = ex.InnerException;
+        }
+
+        return ex;
     }
 
     private static X509Certificate2Collection? LoadTrust(string? caCertPath)
