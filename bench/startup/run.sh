@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Startup-to-ready benchmark of a published light-gateway. Writes bench/results/startup.md.
+# Startup-to-ready benchmark of a published light-gateway. Writes bench/startup/results.md.
 # Usage: bash bench/startup/run.sh [runs]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -8,5 +8,5 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 dotnet publish src/LightFabric.Gateway -c Release -r linux-x64 --self-contained false -p:PublishReadyToRun=true -o "$out/light-gateway" >/dev/null
 dotnet run -c Release --project bench/LightFabric.Startup.Benchmark -- \
-  --binary "$out/light-gateway/light-gateway" --dir quickstart --runs "$runs" --warmup 3 --out bench/results/startup.md
-cat bench/results/startup.md
+  --binary "$out/light-gateway/light-gateway" --dir quickstart --runs "$runs" --warmup 3 --out bench/startup/results.md
+cat bench/startup/results.md
