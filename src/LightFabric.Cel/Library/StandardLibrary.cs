@@ -247,6 +247,6 @@ internal static class StandardLibrary
         r.Unary("getHours", "duration_to_hours", true, Dur, Int, v => CelInt.Of((long)(((CelDuration)v).TotalNanos / 3_600_000_000_000)));
         r.Unary("getMinutes", "duration_to_minutes", true, Dur, Int, v => CelInt.Of((long)(((CelDuration)v).TotalNanos / 60_000_000_000)));
         r.Unary("getSeconds", "duration_to_seconds", true, Dur, Int, v => CelInt.Of((long)(((CelDuration)v).TotalNanos / 1_000_000_000)));
-        r.Unary("getMilliseconds", "duration_to_milliseconds", true, Dur, Int, v => CelInt.Of((long)(((CelDuration)v).TotalNanos / 1_000_000 % 1000)));
+        r.Unary("getMilliseconds", "duration_to_milliseconds", true, Dur, Int, v => CelInt.Of((long)(((CelDuration)v).TotalNanos / 1_000_000)));
     }
 }

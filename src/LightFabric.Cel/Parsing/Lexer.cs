@@ -426,14 +426,6 @@ internal sealed class Lexer
                 continue;
             }
 
-            if (c == '\\' && raw && _pos + 1 < _src.Length && _src[_pos + 1] == quote && !triple)
-            {
-                // In raw strings a backslash still keeps the quote from closing the literal.
-                AppendChars(sb, bytesOut, _src.AsSpan(_pos, 2));
-                _pos += 2;
-                continue;
-            }
-
             var len = char.IsHighSurrogate(c) && _pos + 1 < _src.Length ? 2 : 1;
             AppendChars(sb, bytesOut, _src.AsSpan(_pos, len));
             _pos += len;
@@ -514,6 +506,20 @@ internal sealed class Lexer
                     }
 
                     var v = ReadHex(c == 'u' ? 4 : 8, start);
+                    if (c == 'u' && v is >= 0xD800 and <= 0xDBFF && _pos + 5 < _src.Length && _src[_pos] == '\\' && _src[_pos + 1] == 'u')
+                    {
+                        // A surrogate pair written as two \u escapes denotes one code point outside the BMP.
+                        _pos += 2;
+                        var low = ReadHex(4, start);
+                        if (low is < 0xDC00 or > 0xDFFF)
+                        {
+                            throw Error(start, "Syntax error: invalid surrogate pair in escape sequence");
+                        }
+
+                        sb.Append((char)v).Append((char)low);
+                        return;
+                    }
+
                     if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
                     {
                         throw Error(start, "Syntax error: invalid unicode code point in escape sequence");

@@ -88,9 +88,10 @@ internal sealed class Parser
         }
 
         e.Height = h + 1;
-        if (e is ComprehensionExpr { Kind: not (ComprehensionKind.Bind or ComprehensionKind.OptMap or ComprehensionKind.OptFlatMap) })
+        if (e is ComprehensionExpr { Kind: not (ComprehensionKind.Bind or ComprehensionKind.OptMap or ComprehensionKind.OptFlatMap) } comp)
         {
-            nesting++;
+            // Chaining (a comprehension over another's result) is not nesting; only the loop body counts.
+            nesting = Math.Max(comp.Range.Nesting, Math.Max(comp.Step.Nesting, comp.Filter?.Nesting ?? 0) + 1);
             if (nesting > _options.MaxComprehensionNesting)
             {
                 throw new ParseError(e.Offset, $"comprehension nesting exceeds the limit of {_options.MaxComprehensionNesting}");
@@ -382,71 +383,63 @@ internal sealed class Parser
 
     private Expr ParsePrimary()
     {
-        Enter();
-        try
+        var t = Current;
+        switch (t.Kind)
         {
-            var t = Current;
-            switch (t.Kind)
-            {
-                case TokenKind.Int:
-                    Advance();
-                    var v = (ulong)t.Value!;
-                    if (v > long.MaxValue)
-                    {
-                        throw new ParseError(t.Offset, "int literal out of range");
-                    }
+            case TokenKind.Int:
+                Advance();
+                var v = (ulong)t.Value!;
+                if (v > long.MaxValue)
+                {
+                    throw new ParseError(t.Offset, "int literal out of range");
+                }
 
-                    return Node(new ConstExpr(t.Offset, CelInt.Of((long)v)));
-                case TokenKind.Uint:
+                return Node(new ConstExpr(t.Offset, CelInt.Of((long)v)));
+            case TokenKind.Uint:
+                Advance();
+                return Node(new ConstExpr(t.Offset, CelUint.Of((ulong)t.Value!)));
+            case TokenKind.Double:
+                Advance();
+                return Node(new ConstExpr(t.Offset, CelDouble.Of((double)t.Value!)));
+            case TokenKind.String:
+                Advance();
+                return Node(new ConstExpr(t.Offset, CelString.Of((string)t.Value!)));
+            case TokenKind.Bytes:
+                Advance();
+                return Node(new ConstExpr(t.Offset, CelBytes.Of((byte[])t.Value!)));
+            case TokenKind.True:
+                Advance();
+                return Node(new ConstExpr(t.Offset, CelBool.True));
+            case TokenKind.False:
+                Advance();
+                return Node(new ConstExpr(t.Offset, CelBool.False));
+            case TokenKind.Null:
+                Advance();
+                return Node(new ConstExpr(t.Offset, CelNull.Instance));
+            case TokenKind.LParen:
+                {
                     Advance();
-                    return Node(new ConstExpr(t.Offset, CelUint.Of((ulong)t.Value!)));
-                case TokenKind.Double:
-                    Advance();
-                    return Node(new ConstExpr(t.Offset, CelDouble.Of((double)t.Value!)));
-                case TokenKind.String:
-                    Advance();
-                    return Node(new ConstExpr(t.Offset, CelString.Of((string)t.Value!)));
-                case TokenKind.Bytes:
-                    Advance();
-                    return Node(new ConstExpr(t.Offset, CelBytes.Of((byte[])t.Value!)));
-                case TokenKind.True:
-                    Advance();
-                    return Node(new ConstExpr(t.Offset, CelBool.True));
-                case TokenKind.False:
-                    Advance();
-                    return Node(new ConstExpr(t.Offset, CelBool.False));
-                case TokenKind.Null:
-                    Advance();
-                    return Node(new ConstExpr(t.Offset, CelNull.Instance));
-                case TokenKind.LParen:
-                    {
-                        Advance();
-                        var e = ParseExpr();
-                        Expect(TokenKind.RParen, "')'");
-                        return e;
-                    }
+                    var e = ParseExpr();
+                    Expect(TokenKind.RParen, "')'");
+                    return e;
+                }
 
-                case TokenKind.LBracket:
-                    return ParseList();
-                case TokenKind.LBrace:
-                    return ParseMap();
-                case TokenKind.Dot:
-                    {
-                        Advance();
-                        var id = Expect(TokenKind.Ident, "identifier");
-                        return ParseIdentOrCall(id, "." + id.Text);
-                    }
-
-                case TokenKind.Ident:
+            case TokenKind.LBracket:
+                return ParseList();
+            case TokenKind.LBrace:
+                return ParseMap();
+            case TokenKind.Dot:
+                {
                     Advance();
-                    return ParseIdentOrCall(t, t.Text!);
-                default:
-                    throw Unexpected(t);
-            }
-        }
-        finally
-        {
-            Leave();
+                    var id = Expect(TokenKind.Ident, "identifier");
+                    return ParseIdentOrCall(id, "." + id.Text);
+                }
+
+            case TokenKind.Ident:
+                Advance();
+                return ParseIdentOrCall(t, t.Text!);
+            default:
+                throw Unexpected(t);
         }
     }
 

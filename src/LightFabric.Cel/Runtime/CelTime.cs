@@ -233,12 +233,18 @@ internal static class CelTime
             return CelNull.Instance;
         }
 
-        if (zone[0] is '+' or '-' && zone.Length == 6 && zone[3] == ':' &&
-            int.TryParse(zone.AsSpan(1, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var h) &&
-            int.TryParse(zone.AsSpan(4, 2), NumberStyles.None, CultureInfo.InvariantCulture, out var m))
+        var colon = zone.IndexOf(':');
+        if (colon >= 0)
         {
-            var offset = new TimeSpan(h, m, 0);
-            local = zone[0] == '-' ? utc - offset : utc + offset;
+            // A numeric offset such as +11:00 or -05:30.
+            if (!int.TryParse(zone.AsSpan(0, colon), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var h) ||
+                !int.TryParse(zone.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var m) || m > 59 || Math.Abs(h) > 23)
+            {
+                return new CelError($"invalid time zone offset: '{zone}'");
+            }
+
+            var minutes = zone[0] == '-' ? (h * 60) - m : (h * 60) + m;
+            local = utc.AddMinutes(minutes);
             return CelNull.Instance;
         }
 

@@ -237,6 +237,11 @@ internal sealed class Planner
             }
         }
 
+        if (call.Function is "or" or "orValue" && args.Length == 1)
+        {
+            return new OptionalOrNode(call.Offset, Plan(call.Target), Plan(args[0]), call.Function == "orValue");
+        }
+
         var all = new Node[args.Length + 1];
         all[0] = Plan(call.Target);
         for (var i = 0; i < args.Length; i++)
