@@ -85,10 +85,3 @@ internal static class DemoRuntime
         await context.Response.WriteAsync(model.Message);
     }
 }
-
-internal sealed class InMemoryEmbeddedConfig(Dictionary<string, string> files) : IEmbeddedConfigSource
-{
-    public IReadOnlyList<string> Names => files.Keys.ToArray();
-
-    public bool TryRead(string name, out string content) => files.TryGetValue(name, out content!);
-}

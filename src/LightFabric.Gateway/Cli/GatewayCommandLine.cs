@@ -1,14 +1,9 @@
 using System.Reflection;
 using System.Text.Json;
 using LightFabric.Config;
-using LightFabric.Gateway.Chains;
-using LightFabric.Gateway.Handlers;
 using LightFabric.Gateway.Hosting;
-using LightFabric.Runtime.Bootstrap;
 using LightFabric.Runtime.Hosting;
-using LightFabric.Runtime.Logging;
 using LightFabric.Runtime.Modules;
-using Microsoft.Extensions.Logging;
 
 namespace LightFabric.Gateway.Cli;
 
@@ -102,49 +97,31 @@ public static class GatewayCommandLine
 
     private static async Task<int> ValidateConfigAsync(CommandLineArguments parsed, TextWriter stdout, TextWriter stderr, IEnvironmentReader environment)
     {
-        var options = GatewayRuntime.DefaultOptions(parsed.Directory, environment);
-        using var loggerFactory = LoggingSetup.CreateFactory(options.LogFormat, options.Logging);
-        var bootstrapper = new ConfigBootstrapper(options.EmbeddedConfig, parsed.Directory, environment, loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"));
-        var problems = new List<ConfigProblem>();
+        var options = GatewayRuntime.DefaultOptions(parsed.Directory, environment) with { AllowRemoteBootstrap = !parsed.Has("--local-only") };
+        await using var runtime = GatewayRuntime.Create(options);
         try
         {
-            var configuration = await bootstrapper.BootstrapAsync(allowRemote: !parsed.Has("--local-only"), CancellationToken.None);
-            var server = configuration.Loader.TryLoad("server");
-            problems.AddRange((server?.Bind<ServerConfig>() ?? new ServerConfig()).Validate().Select(m => new ConfigProblem(m, "server.yml", null)));
-            var build = new GatewayModelBuilder(HandlerRegistry.CreateDefault(), loggerFactory).Build(configuration);
-            if (problems.Count == 0)
+            var state = await runtime.ValidateAsync();
+            var model = state.Model;
+            await stdout.WriteLineAsync(
+                $"configuration is valid ({state.Configuration.Source}): {model.Routes.Count} paths, {model.ActiveHandlers.Count} active handlers, {state.Modules.Count} modules");
+            if (parsed.Has("--show"))
             {
-                await stdout.WriteLineAsync(
-                    $"configuration is valid ({configuration.Source}): {build.Model.Routes.Count} paths, {build.Model.ActiveHandlers.Count} active handlers, {build.Modules.Count} modules");
-                if (parsed.Has("--show"))
-                {
-                    await ShowModulesAsync(stdout, server, build.Modules);
-                }
+                await ShowModulesAsync(stdout, state.Modules);
             }
+
+            return ExitCodes.Ok;
         }
         catch (ConfigException ex)
         {
-            problems.AddRange(ex.Problems);
-        }
-
-        if (problems.Count > 0)
-        {
-            await WriteProblemsAsync(stderr, "configuration is invalid", problems);
+            await WriteProblemsAsync(stderr, "configuration is invalid", ex.Problems);
             return ExitCodes.InvalidConfig;
         }
-
-        return ExitCodes.Ok;
     }
 
-    private static async Task ShowModulesAsync(TextWriter stdout, LoadedConfig? server, IReadOnlyList<ModuleInfo> modules)
+    private static async Task ShowModulesAsync(TextWriter stdout, IReadOnlyList<ModuleInfo> modules)
     {
         var indented = new JsonSerializerOptions { WriteIndented = true };
-        if (server is not null)
-        {
-            await stdout.WriteLineAsync($"--- light-runtime/server (server.yml, {server.Provenance})");
-            await stdout.WriteLineAsync(server.Masked().ToJsonString(indented));
-        }
-
         foreach (var module in modules)
         {
             await stdout.WriteLineAsync($"--- {module.Id} ({module.ConfigFile ?? "no config file"}, {module.Provenance})");

@@ -74,10 +74,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
         Lifecycle.MoveTo(LifecycleState.BootstrapLocal);
-        var bootstrapper = new ConfigBootstrapper(_options.EmbeddedConfig, _options.RootDirectory, _options.Environment, _loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"));
-        Lifecycle.MoveTo(LifecycleState.BootstrapRemote);
-        var configuration = await bootstrapper.BootstrapAsync(_options.AllowRemoteBootstrap, cancellationToken).ConfigureAwait(false);
-        LogBootstrap(configuration);
+        var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
 
         Lifecycle.MoveTo(LifecycleState.BuildRuntime);
         var (state, server) = BuildState(configuration);
@@ -112,6 +109,16 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         _logger.LogInformation("{Service} ready: listening on {Addresses}", _options.ServiceName, string.Join(", ", Addresses));
     }
 
+    /// <summary>
+    /// Runs the startup flow up to a validated model without binding listeners (validate-config).
+    /// Throws <see cref="ConfigException"/> listing every problem.
+    /// </summary>
+    public async Task<RuntimeState<TModel>> ValidateAsync(CancellationToken cancellationToken = default)
+    {
+        var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
+        return BuildState(configuration).State;
+    }
+
     /// <summary>Reload on SIGHUP until the process stops.</summary>
     public void EnableReloadOnHangup()
     {
@@ -141,9 +148,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             ReloadReport report;
             try
             {
-                var bootstrapper = new ConfigBootstrapper(_options.EmbeddedConfig, _options.RootDirectory, _options.Environment, _loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"));
-                var configuration = await bootstrapper.BootstrapAsync(_options.AllowRemoteBootstrap, cancellationToken).ConfigureAwait(false);
-                LogBootstrap(configuration);
+                var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
                 var (next, _) = BuildState(configuration);
                 var results = ModuleRegistry.Diff(current.Modules, next.Modules, RestartOnlyModules);
                 ApplyLoggingBaseline(configuration);
@@ -201,6 +206,20 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         await DisposeAppAsync().ConfigureAwait(false);
         _loggerFactory.Dispose();
         _reloadLock.Dispose();
+    }
+
+    private async Task<RuntimeConfiguration> BootstrapAsync(CancellationToken cancellationToken)
+    {
+        var bootstrapper = new ConfigBootstrapper(
+            _options.EmbeddedConfig, _options.RootDirectory, _options.Environment, _loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"));
+        if (Lifecycle.State == LifecycleState.BootstrapLocal)
+        {
+            Lifecycle.MoveTo(LifecycleState.BootstrapRemote);
+        }
+
+        var configuration = await bootstrapper.BootstrapAsync(_options.AllowRemoteBootstrap, cancellationToken).ConfigureAwait(false);
+        LogBootstrap(configuration);
+        return configuration;
     }
 
     private (RuntimeState<TModel> State, ServerConfig Server) BuildState(RuntimeConfiguration configuration)
