@@ -196,4 +196,19 @@ public sealed class GatewayProcessTests
 
         Assert.Contains(lines, l => l.Contains("\"DEBUG\"", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Cel_rule_tester_prints_results_and_positioned_errors()
+    {
+        using var dir = new TempDirectory();
+        var vars = dir.Write("vars.json", """{"roles": ["admin"], "toolArguments": {"amount": 5}}""");
+
+        var (ok, stdout, _) = await GatewayProcess.RunAsync(RepoPaths.Root, ["cel", "eval", "--expr", "'admin' in roles && toolArguments.amount < 1000", "--vars", vars]);
+        Assert.Equal(0, ok);
+        Assert.Contains("result: true", stdout);
+
+        var (bad, _, stderr) = await GatewayProcess.RunAsync(RepoPaths.Root, ["cel", "eval", "--expr", "1 +"]);
+        Assert.Equal(2, bad);
+        Assert.Contains("1:4", stderr);
+    }
 }

@@ -18,6 +18,8 @@ public static class GatewayCommandLine
                                                           --local-only skips config-server, --show prints each module's resolved config (secrets masked)
           light-gateway --print-default-config FILE       print one embedded default config file (e.g. server.yml)
           light-gateway --dump-default-configs DIR        write every embedded default config file into DIR
+          light-gateway cel eval --expr EXPR [--vars vars.json] [--profile strict|standard|internal-admin]
+                                                          evaluate a CEL rule condition and print the result or the error with its position
           light-gateway --version | --help
 
         Environment: LIGHT_LOG / RUST_LOG (filter, e.g. info,light_gateway=debug), LIGHT_LOG_FORMAT (text|json),
@@ -27,6 +29,12 @@ public static class GatewayCommandLine
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, IEnvironmentReader? environment = null)
     {
         environment ??= ProcessEnvironment.Instance;
+        if (args.Count > 0 && args[0] == "cel")
+        {
+            // The rule tester owns its arguments.
+            return LightFabric.Cel.Tooling.CelEvalCommand.Run(args.Skip(1).ToArray(), stdout, stderr);
+        }
+
         CommandLineArguments parsed;
         try
         {
