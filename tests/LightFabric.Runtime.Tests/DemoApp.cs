@@ -72,7 +72,7 @@ internal static class DemoRuntime
             IpOverride = "127.0.0.1",
             ExtraLoggerProviders = logs is null ? [] : [logs],
         };
-        return new LightRuntime<DemoModel>(options, new DemoModelBuilder(), Respond);
+        return new LightRuntime<DemoModel>(options, _ => new DemoModelBuilder(), Respond);
     }
 
     private static async Task Respond(HttpContext context, DemoModel model)

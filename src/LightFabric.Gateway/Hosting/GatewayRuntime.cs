@@ -3,7 +3,6 @@ using LightFabric.Gateway.Chains;
 using LightFabric.Gateway.Handlers;
 using LightFabric.Runtime.Hosting;
 using LightFabric.Runtime.Logging;
-using Microsoft.Extensions.Logging;
 
 namespace LightFabric.Gateway.Hosting;
 
@@ -31,8 +30,10 @@ public static class GatewayRuntime
 
     public static LightRuntime<GatewayModel> Create(RuntimeOptions options, HandlerRegistry? registry = null)
     {
-        var loggerFactory = LoggingSetup.CreateFactory(options.LogFormat, options.Logging);
-        var builder = new GatewayModelBuilder(registry ?? HandlerRegistry.CreateDefault(), loggerFactory);
-        return new LightRuntime<GatewayModel>(options, builder, GatewayRequestDispatcher.DispatchAsync);
+        registry ??= HandlerRegistry.CreateDefault();
+        return new LightRuntime<GatewayModel>(
+            options,
+            loggerFactory => new GatewayModelBuilder(registry, loggerFactory),
+            GatewayRequestDispatcher.DispatchAsync);
     }
 }

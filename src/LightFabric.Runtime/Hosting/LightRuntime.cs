@@ -37,12 +37,15 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     private WebApplication? _app;
     private PosixSignalRegistration? _hangup;
 
-    public LightRuntime(RuntimeOptions options, IRuntimeModelBuilder<TModel> builder, Func<HttpContext, TModel, Task> handleRequest)
+    /// <param name="createBuilder">Creates the model builder with the runtime's logger factory.</param>
+    public LightRuntime(
+        RuntimeOptions options,
+        Func<ILoggerFactory, IRuntimeModelBuilder<TModel>> createBuilder,
+        Func<HttpContext, TModel, Task> handleRequest)
     {
         _options = options;
-        _builder = builder;
         _handleRequest = handleRequest;
-        _loggerFactory = LoggerFactory.Create(b =>
+        _loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
         {
             b.AddLightConsole(options.LogFormat, options.Logging);
             foreach (var provider in options.ExtraLoggerProviders)
@@ -51,8 +54,12 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             }
         });
         _logger = _loggerFactory.CreateLogger("LightFabric.Runtime");
+        _builder = createBuilder(_loggerFactory);
         Lifecycle = new RuntimeLifecycle(_logger);
     }
+
+    /// <summary>The one logger factory of this runtime; the web host logs through it too.</summary>
+    public ILoggerFactory LoggerFactory => _loggerFactory;
 
     public RuntimeLifecycle Lifecycle { get; }
 
@@ -313,12 +320,9 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             ContentRootPath = _options.RootDirectory,
             EnvironmentName = "Production",
         });
-        builder.Logging.AddLightConsole(_options.LogFormat, _options.Logging);
-        foreach (var provider in _options.ExtraLoggerProviders)
-        {
-            builder.Logging.AddProvider(provider);
-        }
-
+        builder.Logging.ClearProviders();
+        // Registered as an instance, so the host logs through it without disposing it.
+        builder.Services.AddSingleton(_loggerFactory);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(server.ShutdownGracefulPeriod));
         builder.WebHost.UseKestrel(k => KestrelListeners.Configure(k, server, _options.RootDirectory, _options.IpOverride));
