@@ -460,41 +460,31 @@ internal sealed class Checker
         return t.Kind == CelTypeKind.TypeParam ? t.Name == name : t.Parameters.Any(p => Occurs(name, p));
     }
 
-    /// <summary>Whether a value of type <paramref name="arg"/> can be passed where <paramref name="param"/> is expected, binding type parameters.</summary>
+    /// <summary>
+    /// Whether a value of type <paramref name="arg"/> can be passed where <paramref name="param"/> is expected,
+    /// binding type parameters; a bound parameter widens to the more general of its binding and the new type.
+    /// </summary>
     private bool Unify(CelType param, CelType arg)
     {
-        param = Substitute(param);
-        arg = Substitute(arg);
         if (param.Kind == CelTypeKind.TypeParam)
         {
-            if (arg.Kind == CelTypeKind.TypeParam && arg.Name == param.Name)
-            {
-                return true;
-            }
-
-            if (Occurs(param.Name, arg))
-            {
-                return false;
-            }
-
-            _subst[param.Name] = arg;
-            return true;
+            return UnifyParam(param.Name, arg);
         }
 
         if (arg.Kind == CelTypeKind.TypeParam)
         {
-            if (Occurs(arg.Name, param))
-            {
-                return false;
-            }
-
-            _subst[arg.Name] = param;
-            return true;
+            return UnifyParam(arg.Name, param);
         }
 
         if (param.Kind is CelTypeKind.Dyn or CelTypeKind.Error || arg.Kind is CelTypeKind.Dyn or CelTypeKind.Error)
         {
             return true;
+        }
+
+        if (param.Kind == CelTypeKind.Null || arg.Kind == CelTypeKind.Null)
+        {
+            var other = param.Kind == CelTypeKind.Null ? arg : param;
+            return other.Kind is CelTypeKind.Null or CelTypeKind.Opaque or CelTypeKind.Message or CelTypeKind.Timestamp or CelTypeKind.Duration;
         }
 
         if (param.Kind != arg.Kind || param.Name != arg.Name || param.Parameters.Count != arg.Parameters.Count)
@@ -516,6 +506,45 @@ internal sealed class Checker
             }
         }
 
+        return true;
+    }
+
+    private bool UnifyParam(string name, CelType other)
+    {
+        if (_subst.TryGetValue(name, out var bound))
+        {
+            if (other.Kind == CelTypeKind.TypeParam && other.Name == name)
+            {
+                return true;
+            }
+
+            if (!Unify(bound, other))
+            {
+                return false;
+            }
+
+            var b = Substitute(bound);
+            var o = Substitute(other);
+            if (!b.Equals(o) && LessSpecificOrEqual(o, b) && !Occurs(name, o))
+            {
+                _subst[name] = o;
+            }
+
+            return true;
+        }
+
+        var resolved = Substitute(other);
+        if (resolved.Kind == CelTypeKind.TypeParam && resolved.Name == name)
+        {
+            return true;
+        }
+
+        if (Occurs(name, resolved))
+        {
+            return false;
+        }
+
+        _subst[name] = resolved;
         return true;
     }
 
@@ -551,9 +580,9 @@ internal sealed class Checker
             return false;
         }
 
-        if (a.Parameters.Count != b.Parameters.Count)
+        if (a.Kind != b.Kind || a.Parameters.Count != b.Parameters.Count)
         {
-            return true;
+            return false;
         }
 
         for (var i = 0; i < a.Parameters.Count; i++)

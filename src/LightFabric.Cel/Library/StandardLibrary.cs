@@ -187,7 +187,8 @@ internal static class StandardLibrary
                 return CelDouble.Of(double.NegativeInfinity);
         }
 
-        return double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
+        const NumberStyles style = NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent;
+        return double.TryParse(s, style, CultureInfo.InvariantCulture, out var d)
             ? CelDouble.Of(d)
             : new CelError($"type conversion error from 'string' to 'double': '{s}'");
     }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using LightFabric.Cel.Checking;
 using LightFabric.Cel.Runtime;
@@ -286,15 +285,7 @@ internal static class StringsExtension
                 case '\\': sb.Append("\\\\"); break;
                 case '"': sb.Append("\\\""); break;
                 default:
-                    if (rune.Value < 0x20 || rune.Value == 0x7F)
-                    {
-                        sb.Append("\\x").Append(rune.Value.ToString("x2", CultureInfo.InvariantCulture));
-                    }
-                    else
-                    {
-                        sb.Append(rune.ToString());
-                    }
-
+                    sb.Append(rune.ToString());
                     break;
             }
         }
