@@ -129,6 +129,26 @@ public sealed class ConfigServerBootstrapTests
         Assert.False(File.Exists(Path.Combine(dir.Path, "escape.yml")));
     }
 
+    [Fact]
+    public async Task An_unwritable_cache_or_a_bad_file_name_does_not_stop_startup()
+    {
+        await using var server = await ConfigServerFixture.StartAsync();
+        server.ValuesYaml = "demo.message: still-applied\n";
+        server.Files = new() { ["../outside.yml"] = "x: 1\n" };
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", $"light-config-server-uri: {server.Url}\n");
+        File.WriteAllText(dir.CacheDir, "a file where the cache directory should be");
+        var logs = new LogCapture();
+
+        await using var runtime = DemoRuntime.Create(dir, logs);
+        await runtime.StartAsync();
+
+        Assert.Equal("still-applied", await Get(runtime, "/"));
+        Assert.Contains(logs.Records, r => r.Level == Microsoft.Extensions.Logging.LogLevel.Error && r.Message.Contains("make config-cache writable", StringComparison.Ordinal));
+        Assert.Contains(logs.Records, r => r.Message.Contains("../outside.yml", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(dir.Path, "outside.yml")));
+    }
+
     internal static async Task<string> Get(LightFabric.Runtime.Hosting.LightRuntime<DemoModel> runtime, string path)
     {
         using var client = new HttpClient { BaseAddress = new Uri(runtime.Addresses[0]) };

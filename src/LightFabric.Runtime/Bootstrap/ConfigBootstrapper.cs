@@ -122,7 +122,8 @@ public sealed class ConfigBootstrapper
             return Fallback(ex.Message, directories);
         }
 
-        cache.Write("values.yml", values.ToYaml());
+        // The downloaded values are used even when the cache cannot be written; only the next offline start loses them.
+        TryWriteCache(cache, "values.yml", System.Text.Encoding.UTF8.GetBytes(values.ToYaml()));
         _logger.LogInformation(
             "Downloaded {Count} values from config-server {Uri} for serviceId {ServiceId} envTag {EnvTag} into {CacheDir}",
             values.Count, baseUri, request.ServiceId, request.EnvTag, cache.CacheDirectory);
@@ -134,7 +135,7 @@ public sealed class ConfigBootstrapper
                 var files = await configServer.FetchFileMapAsync(kind, cancellationToken).ConfigureAwait(false);
                 foreach (var (name, content) in files)
                 {
-                    cache.Write(name, content);
+                    TryWriteCache(cache, name, content);
                 }
 
                 if (files.Count > 0)
@@ -149,6 +150,24 @@ public sealed class ConfigBootstrapper
         }
 
         return (BootstrapSource.ConfigServer, baseUri.ToString(), values);
+    }
+
+    private void TryWriteCache(ConfigCacheWriter cache, string name, byte[] content)
+    {
+        try
+        {
+            cache.Write(name, content);
+        }
+        catch (ConfigServerException ex)
+        {
+            _logger.LogError("Skipped a file from config-server: {Reason}", ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            _logger.LogError(
+                "Cannot write {Name} from config-server into {CacheDir}: {Reason}. Downloaded values still apply to this run, but a start without config-server will not find them; make config-cache writable by this service.",
+                name, cache.CacheDirectory, ex.Message);
+        }
     }
 
     private (BootstrapSource, string?, ConfigValues) Fallback(string reason, ConfigDirectories directories)
