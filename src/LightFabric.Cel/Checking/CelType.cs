@@ -123,7 +123,7 @@ public sealed class CelType : IEquatable<CelType>
     /// <summary>Human-readable form used in messages, e.g. <c>list(int)</c>, <c>map(string, dyn)</c>.</summary>
     public override string ToString()
     {
-        if (Parameters.Count == 0 || Kind == CelTypeKind.Type && Parameters[0].Kind == CelTypeKind.Dyn && ReferenceEquals(this, TypeOfDyn))
+        if (Parameters.Count == 0 || (Kind == CelTypeKind.Type && Parameters[0].Kind == CelTypeKind.Dyn))
         {
             return Kind == CelTypeKind.Type ? "type" : Name;
         }

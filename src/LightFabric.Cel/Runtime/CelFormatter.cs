@@ -130,7 +130,7 @@ public static class CelFormatter
         return CelNumbers.FormatDouble(d);
     }
 
-    /// <summary>RFC 3339 in UTC with the fraction trimmed to 0, 3, 6 or 9 digits.</summary>
+    /// <summary>RFC 3339 in UTC with the fraction's trailing zeros removed.</summary>
     public static string FormatTimestamp(CelTimestamp ts)
     {
         var dt = DateTimeOffset.UnixEpoch.AddSeconds(ts.Seconds).UtcDateTime;
@@ -162,22 +162,9 @@ public static class CelFormatter
 
     private static void AppendFraction(StringBuilder sb, int nanos)
     {
-        if (nanos == 0)
+        if (nanos != 0)
         {
-            return;
-        }
-
-        if (nanos % 1_000_000 == 0)
-        {
-            sb.Append('.').Append((nanos / 1_000_000).ToString("D3", CultureInfo.InvariantCulture));
-        }
-        else if (nanos % 1000 == 0)
-        {
-            sb.Append('.').Append((nanos / 1000).ToString("D6", CultureInfo.InvariantCulture));
-        }
-        else
-        {
-            sb.Append('.').Append(nanos.ToString("D9", CultureInfo.InvariantCulture));
+            sb.Append('.').Append(nanos.ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0'));
         }
     }
 }

@@ -38,7 +38,7 @@ internal static class CelTime
     {
         var i = 0;
         if (!Digits(s, ref i, 4, out var year) || !Lit(s, ref i, '-') || !Digits(s, ref i, 2, out var month) ||
-            !Lit(s, ref i, '-') || !Digits(s, ref i, 2, out var day) || i >= s.Length || (s[i] != 'T' && s[i] != 't'))
+            !Lit(s, ref i, '-') || !Digits(s, ref i, 2, out var day) || i >= s.Length || s[i] != 'T')
         {
             return Invalid(s);
         }
@@ -75,7 +75,7 @@ internal static class CelTime
         }
 
         var offsetSeconds = 0;
-        if (s[i] is 'Z' or 'z')
+        if (s[i] == 'Z')
         {
             i++;
         }
@@ -101,12 +101,12 @@ internal static class CelTime
         }
 
         if (year < 1 || month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year == 0 ? 1 : year, month) ||
-            hour > 23 || minute > 59 || second > 60)
+            hour > 23 || minute > 59 || second > 59)
         {
             return year < 1 ? new CelError("timestamp out of range") : Invalid(s);
         }
 
-        var dt = new DateTime(year, month, day, hour, minute, Math.Min(second, 59), DateTimeKind.Utc);
+        var dt = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc);
         var seconds = (long)(dt - DateTime.UnixEpoch).TotalSeconds - offsetSeconds;
         return MakeTimestamp(seconds, nanos);
     }
