@@ -91,6 +91,18 @@ public sealed class EvaluationTests
     }
 
     [Fact]
+    public void HostValuesAreConvertedOnlyWhenRead()
+    {
+        // A value CEL cannot represent is fine as long as the expression never reads it.
+        var input = new Dictionary<string, object?> { ["used"] = 41L, ["unused"] = new MemoryStream() };
+        var node = JsonNode.Parse("""{"a": {"b": [1, {"c": "deep"}]}, "big": [1, 2, 3]}""");
+        var program = CelEnvironment.ForProfile(CelProfile.Standard).Compile("input.used + 1 == 42 && node.a.b[1].c == 'deep'");
+        Assert.Equal("true", Show(program.Evaluate(new Dictionary<string, object?> { ["input"] = input, ["node"] = node })));
+        var touchesUnsupported = CelEnvironment.ForProfile(CelProfile.Standard).Compile("input.unused == 1");
+        Assert.Contains("cannot be used in CEL", Show(touchesUnsupported.Evaluate(new Dictionary<string, object?> { ["input"] = input })));
+    }
+
+    [Fact]
     public void QualifiedVariableNamesResolveLongestFirst()
     {
         var program = CelEnvironment.ForProfile(CelProfile.Standard).Compile("a.b.c");

@@ -57,6 +57,12 @@ public static class CelValueConverter
                 return JsonValues.FromNode(jn);
             case JsonDocument doc:
                 return JsonValues.FromElement(doc.RootElement);
+            case IReadOnlyDictionary<string, object?> readOnly:
+                return LazyStringKeyMap.Over(readOnly);
+            case IDictionary<string, object?> mutable:
+                return LazyStringKeyMap.Over(mutable);
+            case IList list:
+                return LazyList.Over(list);
             case IDictionary dict:
                 {
                     var d = CelDictionaryMap.NewDictionary(dict.Count);
@@ -92,6 +98,19 @@ public static class CelValueConverter
 
             default:
                 throw new ArgumentException($"values of type {value.GetType()} cannot be used in CEL", nameof(value));
+        }
+    }
+
+    /// <summary>Like <see cref="FromClr"/>, but an unsupported value becomes an error value instead of an exception.</summary>
+    public static CelValue TryFromClr(object? value)
+    {
+        try
+        {
+            return FromClr(value);
+        }
+        catch (ArgumentException e)
+        {
+            return new CelError(e.Message);
         }
     }
 

@@ -20,48 +20,16 @@ public static class JsonValues
         _ => CelNull.Instance,
     };
 
-    public static CelValue FromNode(JsonNode? node)
+    /// <summary>A <see cref="JsonNode"/> as a CEL value; objects and arrays convert their members on first access.</summary>
+    public static CelValue FromNode(JsonNode? node) => node switch
     {
-        switch (node)
-        {
-            case null:
-                return CelNull.Instance;
-            case JsonObject o:
-                {
-                    var d = CelDictionaryMap.NewDictionary(o.Count);
-                    foreach (var (k, v) in o)
-                    {
-                        d[CelString.Of(k)] = FromNode(v);
-                    }
-
-                    return new CelDictionaryMap(d);
-                }
-
-            case JsonArray a:
-                {
-                    var items = new CelValue[a.Count];
-                    for (var i = 0; i < items.Length; i++)
-                    {
-                        items[i] = FromNode(a[i]);
-                    }
-
-                    return new CelArrayList(items);
-                }
-
-            case JsonValue v:
-                {
-                    if (v.TryGetValue<JsonElement>(out var el))
-                    {
-                        return FromElement(el);
-                    }
-
-                    return CelValueConverter.FromClr(v.GetValue<object>());
-                }
-
-            default:
-                return CelNull.Instance;
-        }
-    }
+        null => CelNull.Instance,
+        JsonObject o => LazyStringKeyMap.Over(o),
+        JsonArray a => LazyList.Over(a),
+        JsonValue v when v.TryGetValue<JsonElement>(out var el) => FromElement(el),
+        JsonValue v => CelValueConverter.FromClr(v.GetValue<object>()),
+        _ => CelNull.Instance,
+    };
 
     private static CelValue FromNumber(JsonElement element)
     {
