@@ -258,6 +258,14 @@ internal sealed class Checker
                     return CelType.List(step);
                 case ComprehensionKind.TransformMap:
                     return CelType.Map(range.Kind == CelTypeKind.Map ? range.Param0 : CelType.Dyn, step);
+                case ComprehensionKind.TransformMapEntry:
+                    {
+                        var s = Substitute(step);
+                        return s.Kind == CelTypeKind.Map || s.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? s : Error(c.Step.Offset, $"expected map type, found '{Format(s)}'");
+                    }
+
+                case ComprehensionKind.SortBy:
+                    return CelType.List(t1);
                 case ComprehensionKind.OptMap:
                     return CelType.Optional(step);
                 case ComprehensionKind.OptFlatMap:

@@ -80,6 +80,8 @@ public enum ComprehensionKind
     Filter,
     TransformList,
     TransformMap,
+    TransformMapEntry,
+    SortBy,
     Bind,
     OptMap,
     OptFlatMap,

@@ -61,6 +61,12 @@ internal sealed class MacroExpander
                 return Comprehension(offset, ComprehensionKind.TransformMap, args[0], args[1], target, null, args[2]);
             case "transformMap" when args.Count == 4:
                 return Comprehension(offset, ComprehensionKind.TransformMap, args[0], args[1], target, args[2], args[3]);
+            case "transformMapEntry" when args.Count == 3:
+                return Comprehension(offset, ComprehensionKind.TransformMapEntry, args[0], args[1], target, null, args[2]);
+            case "transformMapEntry" when args.Count == 4:
+                return Comprehension(offset, ComprehensionKind.TransformMapEntry, args[0], args[1], target, args[2], args[3]);
+            case "sortBy" when args.Count == 2:
+                return Comprehension(offset, ComprehensionKind.SortBy, args[0], null, target, null, args[1]);
             case "optMap" when args.Count == 2:
                 return Comprehension(offset, ComprehensionKind.OptMap, args[0], null, target, null, args[1]);
             case "optFlatMap" when args.Count == 2:

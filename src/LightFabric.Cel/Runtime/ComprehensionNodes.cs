@@ -48,12 +48,14 @@ internal sealed class ComprehensionNode : Node
         CelError? pending = null;
         var matches = 0;
         List<CelValue>? listOut = null;
+        List<CelValue>? sortKeys = null;
         Dictionary<CelValue, CelValue>? mapOut = null;
-        if (_kind is ComprehensionKind.Map or ComprehensionKind.Filter or ComprehensionKind.TransformList)
+        if (_kind is ComprehensionKind.Map or ComprehensionKind.Filter or ComprehensionKind.TransformList or ComprehensionKind.SortBy)
         {
             listOut = new List<CelValue>(Math.Min(count, 1024));
+            sortKeys = _kind == ComprehensionKind.SortBy ? new List<CelValue>(Math.Min(count, 1024)) : null;
         }
-        else if (_kind == ComprehensionKind.TransformMap)
+        else if (_kind is ComprehensionKind.TransformMap or ComprehensionKind.TransformMapEntry)
         {
             mapOut = CelDictionaryMap.NewDictionary(Math.Min(count, 1024));
         }
@@ -160,6 +162,37 @@ internal sealed class ComprehensionNode : Node
                     mapOut![cursor.Key(f, _slot1)] = v;
                     CheckCount(f, mapOut.Count);
                     break;
+                case ComprehensionKind.TransformMapEntry:
+                    if (v is CelError)
+                    {
+                        return v;
+                    }
+
+                    if (v is not CelMap entry)
+                    {
+                        return new CelError($"transformMapEntry expression must produce a map, got '{v.Type}'", _step.Offset);
+                    }
+
+                    foreach (var key in entry.Keys)
+                    {
+                        entry.TryGetValue(key, out var ev);
+                        if (!mapOut!.TryAdd(key, ev))
+                        {
+                            return new CelError($"insert failed: key {CelFormatter.Display(key)} already exists", _step.Offset);
+                        }
+                    }
+
+                    CheckCount(f, mapOut!.Count);
+                    break;
+                case ComprehensionKind.SortBy:
+                    if (v is CelError)
+                    {
+                        return v;
+                    }
+
+                    listOut!.Add(cursor.Element(f, _slot1, _slot2));
+                    sortKeys!.Add(v);
+                    break;
             }
         }
 
@@ -172,10 +205,37 @@ internal sealed class ComprehensionNode : Node
             case ComprehensionKind.ExistsOne:
                 return CelBool.Of(matches == 1);
             case ComprehensionKind.TransformMap:
+            case ComprehensionKind.TransformMapEntry:
                 return new CelDictionaryMap(mapOut!);
+            case ComprehensionKind.SortBy:
+                return SortByKeys(listOut!, sortKeys!, _step.Offset);
             default:
                 return new CelArrayList(listOut!.ToArray());
         }
+    }
+
+    private static CelValue SortByKeys(List<CelValue> items, List<CelValue> keys, int offset)
+    {
+        for (var i = 1; i < keys.Count; i++)
+        {
+            if (CelOperations.Compare(keys[0], keys[i]) is null)
+            {
+                return new CelError($"sortBy keys must be comparable values of one type, got '{keys[0].Type}' and '{keys[i].Type}'", offset);
+            }
+        }
+
+        if (keys.Count == 1 && CelOperations.Compare(keys[0], keys[0]) is null)
+        {
+            return new CelError($"sortBy keys must be comparable, got '{keys[0].Type}'", offset);
+        }
+
+        var order = Enumerable.Range(0, items.Count).ToArray();
+        Array.Sort(order, (a, b) =>
+        {
+            var c = CelOperations.Compare(keys[a], keys[b]) ?? 0;
+            return c == 0 || c == int.MinValue ? a.CompareTo(b) : c;
+        });
+        return new CelArrayList(order.Select(i => items[i]).ToArray());
     }
 
     private static void CheckCount(EvalFrame f, int count)
