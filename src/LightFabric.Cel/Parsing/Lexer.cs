@@ -426,7 +426,12 @@ internal sealed class Lexer
                 continue;
             }
 
-            var len = char.IsHighSurrogate(c) && _pos + 1 < _src.Length ? 2 : 1;
+            if (char.IsSurrogate(c) && !(char.IsHighSurrogate(c) && _pos + 1 < _src.Length && char.IsLowSurrogate(_src[_pos + 1])))
+            {
+                throw Error(_pos, "Syntax error: invalid UTF-16 (unpaired surrogate) in string literal");
+            }
+
+            var len = char.IsHighSurrogate(c) ? 2 : 1;
             AppendChars(sb, bytesOut, _src.AsSpan(_pos, len));
             _pos += len;
         }

@@ -115,7 +115,7 @@ internal sealed class JsonObjectMap : CelMap
             return true;
         }
 
-        if (!_element.TryGetProperty(name, out var child))
+        if (!TryGetProperty(name, out var child))
         {
             value = null!;
             return false;
@@ -124,6 +124,20 @@ internal sealed class JsonObjectMap : CelMap
         value = JsonValues.FromElement(child);
         Publish(name, value);
         return true;
+    }
+
+    private bool TryGetProperty(string name, out JsonElement child)
+    {
+        try
+        {
+            return _element.TryGetProperty(name, out child);
+        }
+        catch (ArgumentException)
+        {
+            // A name that is not valid UTF-16 (a lone surrogate) cannot name a JSON member.
+            child = default;
+            return false;
+        }
     }
 
     private void Publish(string name, CelValue value)
