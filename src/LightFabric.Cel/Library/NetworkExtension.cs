@@ -123,7 +123,7 @@ internal static class NetworkExtension
                 return false;
             }
 
-            if (v6.IsIPv4MappedToIPv6 && s.Contains('.'))
+            if (v6.IsIPv4MappedToIPv6)
             {
                 error = "IPv4-mapped IPv6 address is not allowed";
                 return false;
@@ -185,7 +185,9 @@ internal static class NetworkExtension
             return false;
         }
 
-        if (slash < 0 || !int.TryParse(s.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
+        var bits = slash < 0 ? string.Empty : s[(slash + 1)..];
+        if (bits.Length == 0 || bits.Length > 3 || (bits.Length > 1 && bits[0] == '0') ||
+            !int.TryParse(bits, NumberStyles.None, CultureInfo.InvariantCulture, out var prefix))
         {
             error = "network address parse error during conversion from string";
             return false;
