@@ -94,12 +94,21 @@ public sealed class EvaluationTests
     public void HostValuesAreConvertedOnlyWhenRead()
     {
         // A value CEL cannot represent is fine as long as the expression never reads it.
-        var input = new Dictionary<string, object?> { ["used"] = 41L, ["unused"] = new MemoryStream() };
+        var input = new Dictionary<string, object?> { ["used"] = 41L, ["unused"] = new IntPtr(1) };
         var node = JsonNode.Parse("""{"a": {"b": [1, {"c": "deep"}]}, "big": [1, 2, 3]}""");
         var program = CelEnvironment.ForProfile(CelProfile.Standard).Compile("input.used + 1 == 42 && node.a.b[1].c == 'deep'");
         Assert.Equal("true", Show(program.Evaluate(new Dictionary<string, object?> { ["input"] = input, ["node"] = node })));
         var touchesUnsupported = CelEnvironment.ForProfile(CelProfile.Standard).Compile("input.unused == 1");
         Assert.Contains("cannot be used in CEL", Show(touchesUnsupported.Evaluate(new Dictionary<string, object?> { ["input"] = input })));
+    }
+
+    private sealed record Claims(string Role, IReadOnlyList<string> Scope, int Level);
+
+    [Fact]
+    public void RecordsExposeTheirPublicProperties()
+    {
+        var program = CelEnvironment.ForProfile(CelProfile.Standard).Compile("claims.Role == 'teller' && 'b' in claims.Scope && claims.Level > 2 && !has(claims.Missing)");
+        Assert.Equal("true", Show(program.Evaluate(new Dictionary<string, object?> { ["claims"] = new Claims("teller", ["a", "b"], 3) })));
     }
 
     [Fact]

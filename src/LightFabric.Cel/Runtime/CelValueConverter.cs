@@ -96,7 +96,19 @@ public static class CelValueConverter
                     return new CelArrayList(items.ToArray());
                 }
 
+            case char c:
+                return CelString.Of(c.ToString());
+            case Enum e:
+                return CelInt.Of(Convert.ToInt64(e, System.Globalization.CultureInfo.InvariantCulture));
+            case Guid or Uri:
+                return CelString.Of(value.ToString()!);
             default:
+                if (value.GetType().IsClass || value.GetType().IsValueType && !value.GetType().IsPrimitive)
+                {
+                    // Records and other plain objects expose their public properties as map entries.
+                    return LazyStringKeyMap.OverProperties(value);
+                }
+
                 throw new ArgumentException($"values of type {value.GetType()} cannot be used in CEL", nameof(value));
         }
     }

@@ -31,6 +31,33 @@ internal sealed class LazyStringKeyMap : CelMap
     public static LazyStringKeyMap Over(JsonObject o) =>
         new(k => o.TryGetPropertyValue(k, out var v) ? (true, v) : (false, null), () => o.Select(p => p.Key), () => o.Count);
 
+    /// <summary>Public readable instance properties of a host object, by their .NET names.</summary>
+    public static LazyStringKeyMap OverProperties(object target)
+    {
+        var properties = PropertyCache.GetOrAdd(target.GetType(), t => t
+            .GetProperties(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Instance)
+            .Where(p => p.CanRead && p.GetIndexParameters().Length == 0)
+            .ToDictionary(p => p.Name, StringComparer.Ordinal));
+        return new(
+            k => properties.TryGetValue(k, out var p) ? (true, Read(p, target)) : (false, null),
+            () => properties.Keys,
+            () => properties.Count);
+    }
+
+    private static readonly ConcurrentDictionary<Type, Dictionary<string, System.Reflection.PropertyInfo>> PropertyCache = new();
+
+    private static object? Read(System.Reflection.PropertyInfo property, object target)
+    {
+        try
+        {
+            return property.GetValue(target);
+        }
+        catch (System.Reflection.TargetInvocationException e)
+        {
+            return new CelError($"reading '{property.Name}' failed: {e.InnerException?.Message}");
+        }
+    }
+
     public override int Count => _count();
 
     public override IEnumerable<CelValue> Keys => _keys().Select(k => (CelValue)CelString.Of(k));
