@@ -20,6 +20,9 @@ public sealed record CelEnvironmentOptions
     /// <summary>Type-check expressions before planning (declared variables are required for references to resolve).</summary>
     public bool TypeCheck { get; init; }
 
+    /// <summary>Expand macros (<c>has</c>, <c>all</c>, <c>map</c>, ...); when false they parse as plain calls.</summary>
+    public bool EnableMacros { get; init; } = true;
+
     /// <summary>Extra function declarations (signatures only) for the checker.</summary>
     public IReadOnlyList<CelFunctionDeclaration> Functions { get; init; } = [];
 }
@@ -74,6 +77,7 @@ public sealed class CelEnvironment
             MaxNodes = profile.MaxAstNodes,
             MaxDepth = profile.MaxDepth,
             MaxComprehensionNesting = profile.MaxComprehensionNesting,
+            EnableMacros = Options.EnableMacros,
         };
 
         Expr ast;

@@ -20,8 +20,6 @@ public sealed class CelIpAddress : CelOpaque
 
     public override bool OpaqueEquals(CelOpaque other) => other is CelIpAddress ip && ip.Address.Equals(Address);
 
-    public override int OpaqueHashCode() => Address.GetHashCode();
-
     public override string ToString() => Address.ToString();
 }
 
@@ -44,8 +42,6 @@ public sealed class CelCidr : CelOpaque
 
     public override bool OpaqueEquals(CelOpaque other) =>
         other is CelCidr c && c.PrefixLength == PrefixLength && c.Address.Equals(Address);
-
-    public override int OpaqueHashCode() => HashCode.Combine(Address, PrefixLength);
 
     public override string ToString() => $"{Address}/{PrefixLength.ToString(CultureInfo.InvariantCulture)}";
 

@@ -292,8 +292,6 @@ public abstract class CelOpaque : CelValue
     }
 
     public abstract bool OpaqueEquals(CelOpaque other);
-
-    public abstract int OpaqueHashCode();
 }
 
 internal static class CelNumbers

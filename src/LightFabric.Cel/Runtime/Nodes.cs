@@ -480,11 +480,6 @@ internal sealed class CallNode(int offset, FunctionDecl function, Node[] args) :
     }
 }
 
-internal sealed class ErrorNode(int offset, string message) : Node(offset)
-{
-    public override CelValue Eval(EvalFrame f) => new CelError(message, Offset);
-}
-
 /// <summary>Evaluates its arguments (so their errors win) and then reports a fixed error.</summary>
 internal sealed class FailingCallNode(int offset, Node[] args, string message) : Node(offset)
 {

@@ -117,6 +117,7 @@ internal static class ConformanceSuite
             Variables = variables,
             Functions = functions,
             TypeCheck = !c.DisableCheck,
+            EnableMacros = !c.DisableMacros,
         });
 
         CelProgram program;
