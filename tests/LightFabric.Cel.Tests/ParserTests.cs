@@ -38,6 +38,9 @@ public sealed class ParserTests
     [InlineData("1 = 1")]
     [InlineData("has(a)")]
     [InlineData("[1].all(1, true)")]
+    [InlineData("{'in': 1}.in")]
+    [InlineData("m.true()")]
+    [InlineData("f(1,)")]
     public void InvalidLiteralsAndMacroArgumentsAreCompileErrors(string expression) =>
         Assert.Throws<CelCompileException>(() => CelEnvironment.ForProfile(CelProfile.Standard).Compile(expression));
 
@@ -50,6 +53,7 @@ public sealed class ParserTests
     [InlineData("'\\uD83D\\uDE00' == '\\U0001F600'", "true")]
     [InlineData("b'\\377'.size()", "1")]
     [InlineData("{'a': 1}.`a`", "1")]
+    [InlineData("{'in': 1}.`in` + {'if': 2}.if", "3")]
     [InlineData("1 + 2 * 3 - 4 / 2 % 3", "5")]
     [InlineData("true || false && false", "true")]
     [InlineData("false ? 1 : true ? 2 : 3", "2")]

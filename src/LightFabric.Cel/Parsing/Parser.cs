@@ -323,12 +323,9 @@ internal sealed class Parser
                 {
                     name = nameTok.Text!;
                 }
-                else if (nameTok.Kind is TokenKind.True or TokenKind.False or TokenKind.Null or TokenKind.In)
-                {
-                    name = nameTok.Text!;
-                }
                 else
                 {
+                    // true, false, null and in are literals/operators, not names; quote them as `in` to select.
                     throw Unexpected(nameTok);
                 }
 
