@@ -32,7 +32,7 @@ if (output is not null)
     var report = $"""
         # light-gateway startup-to-ready
 
-        Command: `bash bench/startup/run.sh` (publishes light-gateway Release, ReadyToRun, linux-x64, then runs this program)
+        Command: `bash bench/LightFabric.Startup.Benchmark/run.sh` (publishes light-gateway Release, ReadyToRun, linux-x64, then runs this program)
         Measured: process start → the "ready: listening on" log line (config loaded, model built and validated, listeners bound)
         Config: `quickstart/` with `SERVER_HTTPPORT=0`; {warmup} warm-up runs discarded
         Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}
