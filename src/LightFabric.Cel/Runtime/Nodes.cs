@@ -205,66 +205,38 @@ internal sealed class OptionalSelectNode(int offset, Node operand, string field)
     }
 }
 
-internal sealed class AndNode(int offset, Node left, Node right) : Node(offset)
+/// <summary>
+/// <c>&amp;&amp;</c> (decisive value false) and <c>||</c> (decisive value true): commutative, so a decisive operand
+/// on either side wins over an error on the other; errors surface only when nothing decides the result.
+/// </summary>
+internal sealed class LogicalNode(int offset, Node left, Node right, bool decisive, string function) : Node(offset)
 {
+    private readonly CelBool _decided = decisive ? CelBool.True : CelBool.False;
+    private readonly CelBool _undecided = decisive ? CelBool.False : CelBool.True;
+
+    public static LogicalNode And(int offset, Node left, Node right) => new(offset, left, right, false, "_&&_");
+
+    public static LogicalNode Or(int offset, Node left, Node right) => new(offset, left, right, true, "_||_");
+
     public override CelValue Eval(EvalFrame f)
     {
         var l = left.Eval(f);
-        if (l is CelBool { Value: false })
+        if (l is CelBool lb && lb.Value == decisive)
         {
-            return CelBool.False;
+            return _decided;
         }
 
         var r = right.Eval(f);
         if (r is CelBool rb)
         {
-            if (!rb.Value)
+            if (rb.Value == decisive)
             {
-                return CelBool.False;
+                return _decided;
             }
 
             if (l is CelBool)
             {
-                return CelBool.True;
-            }
-        }
-
-        // Errors are absorbed only when the other side decides the result.
-        if (l is CelError)
-        {
-            return l;
-        }
-
-        if (r is CelError)
-        {
-            return r;
-        }
-
-        return new CelError("no matching overload for '_&&_'", Offset);
-    }
-}
-
-internal sealed class OrNode(int offset, Node left, Node right) : Node(offset)
-{
-    public override CelValue Eval(EvalFrame f)
-    {
-        var l = left.Eval(f);
-        if (l is CelBool { Value: true })
-        {
-            return CelBool.True;
-        }
-
-        var r = right.Eval(f);
-        if (r is CelBool rb)
-        {
-            if (rb.Value)
-            {
-                return CelBool.True;
-            }
-
-            if (l is CelBool)
-            {
-                return CelBool.False;
+                return _undecided;
             }
         }
 
@@ -278,7 +250,7 @@ internal sealed class OrNode(int offset, Node left, Node right) : Node(offset)
             return r;
         }
 
-        return new CelError("no matching overload for '_||_'", Offset);
+        return new CelError($"no matching overload for '{function}'", Offset);
     }
 }
 

@@ -172,9 +172,9 @@ internal sealed class Planner
             switch (call.Function)
             {
                 case Operators.LogicalAnd:
-                    return new AndNode(call.Offset, Plan(args[0]), Plan(args[1]));
+                    return LogicalNode.And(call.Offset, Plan(args[0]), Plan(args[1]));
                 case Operators.LogicalOr:
-                    return new OrNode(call.Offset, Plan(args[0]), Plan(args[1]));
+                    return LogicalNode.Or(call.Offset, Plan(args[0]), Plan(args[1]));
                 case Operators.Conditional:
                     return new ConditionalNode(call.Offset, Plan(args[0]), Plan(args[1]), Plan(args[2]));
                 case Operators.Equal:
