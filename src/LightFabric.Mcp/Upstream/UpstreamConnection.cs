@@ -1,0 +1,550 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LightFabric.Mcp.Protocol;
+using Microsoft.Extensions.Logging;
+using ModelContextProtocol;
+using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
+
+namespace LightFabric.Mcp.Upstream;
+
+/// <summary>
+/// One live JSON-RPC client session with an upstream MCP server. The gateway numbers its own upstream requests
+/// instead of using the SDK's <c>McpClient</c>, because one connection carries the requests of many downstream
+/// clients whose own ids may collide.
+/// </summary>
+public sealed partial class UpstreamConnection : IAsyncDisposable
+{
+    /// <summary>How long disposing waits for the transport (stdio shutdown, HTTP DELETE) before giving up on it.</summary>
+    private static readonly TimeSpan TransportDisposeTimeout = TimeSpan.FromSeconds(10);
+
+    private static readonly string ClientVersion =
+        typeof(UpstreamConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(UpstreamConnection).Assembly.GetName().Version?.ToString()
+        ?? "0.0.0";
+
+    private readonly ITransport _transport;
+    private readonly string _serverName;
+    private readonly ILogger _logger;
+    private readonly bool _abortSendOnCancel;
+    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonNode?>> _pending = new();
+    private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _incoming = new();
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Lock _closeLock = new();
+    private Task? _transportDisposal;
+    private Task _readLoop = Task.CompletedTask;
+    private long _nextId;
+    private volatile string? _closeReason;
+    private int _disposed;
+
+    private UpstreamConnection(ITransport transport, string serverName, ILogger logger, bool abortSendOnCancel)
+    {
+        _transport = transport;
+        _serverName = serverName;
+        _logger = logger;
+        _abortSendOnCancel = abortSendOnCancel;
+    }
+
+    /// <summary>The upstream server's name, used in every error this connection raises.</summary>
+    public string ServerName => _serverName;
+
+    /// <summary>The upstream's initialize result (capabilities, serverInfo, instructions), for the catalog.</summary>
+    public JsonObject InitializeResult { get; private set; } = new();
+
+    /// <summary>The revision the upstream chose; the gateway may speak a different one downstream.</summary>
+    public string NegotiatedProtocolVersion { get; private set; } = "";
+
+    /// <summary>The transport's session id (Streamable HTTP); null for stdio and SSE.</summary>
+    public string? SessionId => _transport.SessionId;
+
+    /// <summary>Completes (never faults) when the connection has ended; <see cref="CloseReason"/> then says why.</summary>
+    public Task Completion => _completion.Task;
+
+    /// <summary>Why the connection ended, or null while it is open.</summary>
+    public string? CloseReason => _closeReason;
+
+    /// <summary>
+    /// Server-to-client notifications (tools/list_changed, progress, logging). Invoked on the read loop in
+    /// arrival order, so handlers must be quick and must not block.
+    /// </summary>
+    public event Action<string, JsonNode?>? NotificationReceived;
+
+    /// <summary>
+    /// Answers server-to-client requests (sampling, elicitation, roots/list, ping). When null, ping is answered with
+    /// <c>{}</c> and anything else with -32601. Throw <see cref="UpstreamErrorException"/> to answer with a specific
+    /// JSON-RPC error; any other exception becomes -32603.
+    /// </summary>
+    public Func<string, JsonNode?, CancellationToken, Task<JsonNode?>>? ServerRequestHandler { get; set; }
+
+    /// <summary>Connects the transport and performs the initialize handshake with empty client capabilities.</summary>
+    public static Task<UpstreamConnection> ConnectAsync(
+        IClientTransport transport, string serverName, string protocolVersion, ILogger logger, CancellationToken ct) =>
+        ConnectAsync(transport, serverName, protocolVersion, capabilities: null, serverRequestHandler: null, logger, ct);
+
+    /// <summary>
+    /// Connects the transport and performs the initialize handshake. The handler is installed before initialize so
+    /// that requests the upstream sends right after the handshake (e.g. roots/list) already reach it.
+    /// </summary>
+    public static async Task<UpstreamConnection> ConnectAsync(
+        IClientTransport transport,
+        string serverName,
+        string protocolVersion,
+        JsonObject? capabilities,
+        Func<string, JsonNode?, CancellationToken, Task<JsonNode?>>? serverRequestHandler,
+        ILogger logger,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(transport);
+        var connected = await transport.ConnectAsync(ct).ConfigureAwait(false);
+        var connection = new UpstreamConnection(connected, serverName, logger, abortSendOnCancel: transport is not StdioClientTransport)
+        {
+            ServerRequestHandler = serverRequestHandler,
+        };
+        connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
+        try
+        {
+            var initializeParams = new JsonObject
+            {
+                ["protocolVersion"] = protocolVersion,
+                ["capabilities"] = capabilities?.DeepClone() ?? new JsonObject(),
+                ["clientInfo"] = new JsonObject { ["name"] = "light-gateway", ["version"] = ClientVersion },
+            };
+            var result = await connection.RequestAsync(McpMethods.Initialize, initializeParams, ct).ConfigureAwait(false);
+            if (result is not JsonObject resultObject || resultObject["protocolVersion"] is not JsonValue version
+                || !version.TryGetValue(out string? negotiated))
+            {
+                throw new UpstreamUnavailableException(serverName,
+                    $"upstream MCP server '{serverName}' answered initialize without a protocolVersion: {result?.ToJsonString() ?? "null"}");
+            }
+
+            connection.InitializeResult = resultObject;
+            connection.NegotiatedProtocolVersion = negotiated;
+            if (!McpProtocolVersions.IsSupported(negotiated))
+            {
+                LogUnknownProtocolVersion(logger, serverName, negotiated);
+            }
+
+            await connection.NotifyAsync(McpMethods.Initialized, null, ct).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends a request under a fresh upstream id and returns its <c>result</c>. Cancelling <paramref name="ct"/> sends
+    /// notifications/cancelled upstream so the server can stop work nobody waits for.
+    /// </summary>
+    /// <exception cref="UpstreamErrorException">The upstream answered with a JSON-RPC error.</exception>
+    /// <exception cref="UpstreamUnavailableException">The connection is closed or closed while waiting.</exception>
+    public async Task<JsonNode?> RequestAsync(string method, JsonNode? @params, CancellationToken ct)
+    {
+        ThrowIfClosed();
+        ct.ThrowIfCancellationRequested();
+
+        var id = new RequestId(Interlocked.Increment(ref _nextId));
+        var reply = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _pending[id] = reply;
+        if (_closeReason is not null)
+        {
+            // Closed between the check and the registration: the close may not have seen this entry.
+            _pending.TryRemove(id, out _);
+            ThrowIfClosed();
+        }
+
+        var sendAbort = _abortSendOnCancel ? CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token) : null;
+        _ = SendRequestAsync(new JsonRpcRequest { Id = id, Method = method, Params = @params }, reply, sendAbort);
+        try
+        {
+            return await reply.Task.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !reply.Task.IsCompleted)
+        {
+            _pending.TryRemove(id, out _);
+            await NotifyCancelledAsync(id, method).ConfigureAwait(false);
+
+            // An HTTP POST waits for its reply; abort it so a cancelled request does not hold a connection open.
+            // stdio sends are never aborted: a cancelled write could leave half a line on the pipe.
+            try
+            {
+                sendAbort?.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+
+            throw;
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Sends a notification (e.g. notifications/cancelled or roots/list_changed) upstream.</summary>
+    public async ValueTask NotifyAsync(string method, JsonNode? @params, CancellationToken ct)
+    {
+        ThrowIfClosed();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _lifetime.Token);
+        try
+        {
+            await _transport.SendMessageAsync(new JsonRpcNotification { Method = method, Params = @params }, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || _lifetime.IsCancellationRequested)
+        {
+            var reason = $"sending {method} failed: {Describe(ex)}";
+            Close(reason);
+            throw Unavailable(reason, ex);
+        }
+    }
+
+    /// <summary>
+    /// Ends the connection with a reason (e.g. a failed health check): pending requests fail and the transport is
+    /// disposed, which also ends <see cref="Completion"/>.
+    /// </summary>
+    public void Abort(string reason) => Close(reason);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            await _completion.Task.ConfigureAwait(false);
+            return;
+        }
+
+        Close("the connection was closed by the gateway");
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        await (_transportDisposal ?? Task.CompletedTask).ConfigureAwait(false);
+        try
+        {
+            await _readLoop.WaitAsync(TransportDisposeTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            LogReadLoopDidNotEnd(_logger, _serverName);
+        }
+
+        _completion.TrySetResult();
+        _lifetime.Dispose();
+    }
+
+    private async Task SendRequestAsync(JsonRpcRequest request, TaskCompletionSource<JsonNode?> reply, CancellationTokenSource? sendAbort)
+    {
+        try
+        {
+            await _transport.SendMessageAsync(request, sendAbort?.Token ?? _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (sendAbort?.IsCancellationRequested == true || _lifetime.IsCancellationRequested)
+        {
+            // Cancelled by us (request cancelled or connection closing); the caller already has its outcome.
+        }
+        catch (Exception ex)
+        {
+            // A failed send means the transport can no longer be trusted (process gone, server unreachable, session
+            // lost); fail everything so the supervisor reconnects instead of letting requests hang.
+            var reason = $"sending {request.Method} failed: {Describe(ex)}";
+            reply.TrySetException(Unavailable(reason, ex));
+            Close(reason);
+        }
+        finally
+        {
+            sendAbort?.Dispose();
+        }
+    }
+
+    private async Task NotifyCancelledAsync(RequestId id, string method)
+    {
+        try
+        {
+            var @params = new JsonObject { ["requestId"] = ToNode(id), ["reason"] = $"the gateway cancelled {method}" };
+            await _transport.SendMessageAsync(new JsonRpcNotification { Method = McpMethods.Cancelled, Params = @params }, _lifetime.Token)
+                .ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogCancelNotSent(_logger, _serverName, id.ToString(), ex.Message);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var reason = "the upstream closed the connection";
+        try
+        {
+            var reader = _transport.MessageReader;
+            while (await reader.WaitToReadAsync(_lifetime.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var message))
+                {
+                    Dispatch(message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            reason = "the connection was closed by the gateway";
+        }
+        catch (Exception ex)
+        {
+            reason = Describe(ex);
+        }
+        finally
+        {
+            Close(reason);
+            _completion.TrySetResult();
+        }
+    }
+
+    private void Dispatch(JsonRpcMessage message)
+    {
+        try
+        {
+            switch (message)
+            {
+                case JsonRpcResponse response:
+                    if (_pending.TryRemove(response.Id, out var done))
+                    {
+                        done.TrySetResult(response.Result);
+                    }
+                    else
+                    {
+                        LogUnmatchedReply(_logger, _serverName, response.Id.ToString());
+                    }
+
+                    break;
+                case JsonRpcError error:
+                    if (_pending.TryRemove(error.Id, out var failed))
+                    {
+                        failed.TrySetException(new UpstreamErrorException(_serverName, error.Error.Code, error.Error.Message, ToNode(error.Error.Data)));
+                    }
+                    else
+                    {
+                        LogUnmatchedReply(_logger, _serverName, error.Id.ToString());
+                    }
+
+                    break;
+                case JsonRpcRequest request:
+                    _ = AnswerServerRequestAsync(request);
+                    break;
+                case JsonRpcNotification notification:
+                    if (notification.Method == McpMethods.Cancelled
+                        && notification.Params?["requestId"] is JsonValue cancelledId
+                        && _incoming.TryGetValue(ToRequestId(cancelledId), out var handlerCts))
+                    {
+                        handlerCts.Cancel();
+                    }
+
+                    NotificationReceived?.Invoke(notification.Method, notification.Params);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            // One bad message or handler must not end the session for everyone else.
+            LogDispatchFailed(_logger, _serverName, ex);
+        }
+    }
+
+    private async Task AnswerServerRequestAsync(JsonRpcRequest request)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
+        _incoming[request.Id] = cts;
+        JsonRpcMessage reply;
+        try
+        {
+            var handler = ServerRequestHandler;
+            JsonNode? result;
+            if (handler is not null)
+            {
+                result = await handler(request.Method, request.Params, cts.Token).ConfigureAwait(false);
+            }
+            else if (request.Method == McpMethods.Ping)
+            {
+                result = new JsonObject();
+            }
+            else
+            {
+                throw new UpstreamErrorException(_serverName, McpErrorCodes.MethodNotFound, $"Method not found: {request.Method}", null);
+            }
+
+            reply = new JsonRpcResponse { Id = request.Id, Result = result ?? new JsonObject() };
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // The upstream cancelled its request (or we are closing): the specification says not to answer.
+            return;
+        }
+        catch (UpstreamErrorException ex)
+        {
+            reply = ErrorReply(request.Id, ex.Code, ex.Message, ex.Data);
+        }
+        catch (Exception ex)
+        {
+            LogServerRequestFailed(_logger, _serverName, request.Method, ex);
+            reply = ErrorReply(request.Id, McpErrorCodes.InternalError, ex.Message, null);
+        }
+        finally
+        {
+            _incoming.TryRemove(request.Id, out _);
+        }
+
+        try
+        {
+            await _transport.SendMessageAsync(reply, _lifetime.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogServerRequestReplyNotSent(_logger, _serverName, request.Method, ex.Message);
+        }
+    }
+
+    private static JsonRpcError ErrorReply(RequestId id, int code, string message, JsonNode? data) =>
+        new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message, Data = data } };
+
+    private void Close(string reason)
+    {
+        lock (_closeLock)
+        {
+            if (_closeReason is not null)
+            {
+                return;
+            }
+
+            _closeReason = reason;
+            _transportDisposal = DisposeTransportAsync();
+        }
+
+        foreach (var id in _pending.Keys)
+        {
+            if (_pending.TryRemove(id, out var pending))
+            {
+                pending.TrySetException(Unavailable(reason, null));
+            }
+        }
+
+        foreach (var incoming in _incoming.Values)
+        {
+            try
+            {
+                incoming.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+    }
+
+    private async Task DisposeTransportAsync()
+    {
+        await Task.Yield();
+        try
+        {
+            // Disposing completes the transport's reader (the read loop then ends) and, for stdio, kills the
+            // process tree. Bounded: an unreachable HTTP server must not hold the supervisor.
+            await _transport.DisposeAsync().AsTask().WaitAsync(TransportDisposeTimeout).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogTransportDisposeFailed(_logger, _serverName, ex.Message);
+        }
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (_closeReason is { } reason)
+        {
+            throw Unavailable(reason, null);
+        }
+    }
+
+    private UpstreamUnavailableException Unavailable(string reason, Exception? inner) =>
+        new(_serverName, $"upstream MCP server '{_serverName}' is unavailable: {reason}", inner);
+
+    /// <summary>Turns transport exceptions into one line an operator can act on.</summary>
+    internal static string Describe(Exception ex)
+    {
+        if (ex is ClientTransportClosedException closed)
+        {
+            switch (closed.Details)
+            {
+                case StdioClientCompletionDetails stdio:
+                    var text = stdio.ExitCode is int code ? $"the process exited with code {code}" : "the process closed its output";
+                    if (stdio.StandardErrorTail is { Count: > 0 } tail)
+                    {
+                        text += $" (last stderr line: {tail[^1]})";
+                    }
+
+                    return text;
+                case HttpClientCompletionDetails { HttpStatusCode: { } status }:
+                    return $"the server answered HTTP {(int)status}";
+            }
+
+            return closed.Details.Exception is { } cause ? Describe(cause) : "the upstream closed the connection";
+        }
+
+        if (ex is McpProtocolException protocol)
+        {
+            return $"the server rejected it ({(int)protocol.ErrorCode}: {protocol.Message})";
+        }
+
+        var message = ex.Message;
+        if (ex is IOException or HttpRequestException && ex.InnerException is { } inner && !message.Contains(inner.Message, StringComparison.Ordinal))
+        {
+            message += ": " + inner.Message;
+        }
+
+        return message;
+    }
+
+    private static JsonNode? ToNode(object? data) => data switch
+    {
+        null => null,
+        JsonNode node => node.DeepClone(),
+        JsonElement element => JsonNode.Parse(element.GetRawText()),
+        _ => JsonValue.Create(data.ToString()),
+    };
+
+    private static JsonNode ToNode(RequestId id) => id.Id switch
+    {
+        long number => JsonValue.Create(number),
+        string text => JsonValue.Create(text),
+        var other => JsonValue.Create(other?.ToString() ?? ""),
+    };
+
+    private static RequestId ToRequestId(JsonValue value) =>
+        value.TryGetValue(out long number) ? new RequestId(number) : new RequestId(value.ToString());
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' chose protocol version {Version}, which the gateway does not know; continuing")]
+    private static partial void LogUnknownProtocolVersion(ILogger logger, string server, string version);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}' sent a reply for unknown or cancelled request {RequestId}; ignored")]
+    private static partial void LogUnmatchedReply(ILogger logger, string server, string requestId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': a message could not be handled")]
+    private static partial void LogDispatchFailed(ILogger logger, string server, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': answering its {Method} request failed")]
+    private static partial void LogServerRequestFailed(ILogger logger, string server, string method, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}': the reply to its {Method} request was not sent: {Reason}")]
+    private static partial void LogServerRequestReplyNotSent(ILogger logger, string server, string method, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}': notifications/cancelled for request {RequestId} was not sent: {Reason}")]
+    private static partial void LogCancelNotSent(ILogger logger, string server, string requestId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}': closing the transport failed: {Reason}")]
+    private static partial void LogTransportDisposeFailed(ILogger logger, string server, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': the read loop did not end after the transport was closed")]
+    private static partial void LogReadLoopDidNotEnd(ILogger logger, string server);
+}
