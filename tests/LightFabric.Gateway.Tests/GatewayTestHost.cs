@@ -1,3 +1,4 @@
+using LightFabric.Mcp.Routing;
 using LightFabric.Config;
 using LightFabric.Gateway.Chains;
 using LightFabric.Gateway.Handlers;
@@ -31,7 +32,7 @@ internal static class GatewayTestHost
     {
         var bootstrapper = new ConfigBootstrapper(GatewayRuntime.EmbeddedDefaults, dir.Path, new DictionaryEnvironment(new Dictionary<string, string>()), NullLogger.Instance);
         var configuration = await bootstrapper.BootstrapAsync(allowRemote: false, CancellationToken.None);
-        return new GatewayModelBuilder(HandlerRegistry.CreateDefault(), NullLoggerFactory.Instance).Build(configuration).Model;
+        return new GatewayModelBuilder(HandlerRegistry.CreateDefault(new McpRouterHost(NullLoggerFactory.Instance)), NullLoggerFactory.Instance).Build(configuration).Model;
     }
 
     public static async Task<ConfigException> BuildFailsAsync(TempDirectory dir) =>

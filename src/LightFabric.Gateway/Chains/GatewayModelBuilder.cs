@@ -11,7 +11,8 @@ namespace LightFabric.Gateway.Chains;
 /// handler.yml → validated <see cref="GatewayModel"/>. Only handlers referenced by paths or defaultHandlers
 /// (after chain expansion) are created, and only their config files are read.
 /// </summary>
-public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory loggerFactory) : IRuntimeModelBuilder<GatewayModel>
+public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory loggerFactory, IAsyncDisposable? sharedState = null)
+    : IRuntimeModelBuilder<GatewayModel>, IRuntimeModelActivator<GatewayModel>, IAsyncDisposable
 {
     public const string ModulePrefix = "light-gateway/";
 
@@ -83,6 +84,41 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
         var model = new GatewayModel(file.BasePath, routes, defaults, active, file.Chains);
         return new RuntimeModelBuild<GatewayModel>(model, modules);
     }
+
+    /// <summary>Activates the handlers that hold live resources, in parallel; all or none stay active.</summary>
+    public async Task ActivateAsync(GatewayModel model, CancellationToken cancellationToken)
+    {
+        var handlers = model.ActiveHandlers.Values.OfType<IActivatableHandler>().ToArray();
+        var results = await Task.WhenAll(handlers.Select(async h =>
+        {
+            try
+            {
+                await h.ActivateAsync(cancellationToken).ConfigureAwait(false);
+                return null;
+            }
+            catch (ConfigException ex)
+            {
+                return ex.Problems;
+            }
+        })).ConfigureAwait(false);
+
+        var problems = results.Where(r => r is not null).SelectMany(r => r!).ToList();
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(problems);
+        }
+    }
+
+    public async ValueTask RetireAsync(GatewayModel model)
+    {
+        foreach (var handler in model.ActiveHandlers.Values.OfType<IActivatableHandler>())
+        {
+            await handler.RetireAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Releases what handlers share across models (MCP sessions, upstream servers).</summary>
+    public ValueTask DisposeAsync() => sharedState?.DisposeAsync() ?? ValueTask.CompletedTask;
 
     private void ValidateDeclarations(HandlerFileModel file, ChainExpander expander, List<ConfigProblem> problems)
     {

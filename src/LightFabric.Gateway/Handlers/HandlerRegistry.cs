@@ -1,3 +1,6 @@
+using LightFabric.Gateway.Handlers.Mcp;
+using LightFabric.Mcp.Routing;
+
 namespace LightFabric.Gateway.Handlers;
 
 /// <summary>
@@ -24,7 +27,7 @@ public sealed class HandlerRegistry
         "metrics", "security", "jwt", "api-key", "apikey", "basic-auth", "basic", "unified-security", "unified",
         "access-control", "token", "stateless", "google", "facebook", "github", "msal-exchange", "msal-auth",
         "sidecar-deny", "limit", "rate-limit", "prefix", "path-prefix-service", "pathPrefixService", "tokenize",
-        "detokenize", "router", "proxy", "websocket", "mcp", "llm", "virtual", "path-resource", "resource",
+        "detokenize", "router", "proxy", "websocket", "llm", "virtual", "path-resource", "resource",
         "sidecar-identity",
     };
 
@@ -66,10 +69,11 @@ public sealed class HandlerRegistry
             : $"unknown handler '{id}'; available: {known}";
     }
 
-    /// <summary>The handlers this build implements.</summary>
-    public static HandlerRegistry CreateDefault() => new HandlerRegistry()
+    /// <summary>The handlers this build implements; <paramref name="mcp"/> holds what MCP keeps across reloads.</summary>
+    public static HandlerRegistry CreateDefault(McpRouterHost mcp) => new HandlerRegistry()
         .Register(CorrelationHandler.Descriptor)
         .Register(HeaderHandler.Descriptor)
         .Register(CorsHandler.Descriptor)
-        .Register(HealthHandler.Descriptor);
+        .Register(HealthHandler.Descriptor)
+        .Register(McpHandler.Descriptor(mcp));
 }

@@ -1,6 +1,7 @@
 using LightFabric.Config;
 using LightFabric.Gateway.Chains;
 using LightFabric.Gateway.Handlers;
+using LightFabric.Mcp.Routing;
 using LightFabric.Runtime.Hosting;
 using LightFabric.Runtime.Logging;
 
@@ -28,12 +29,12 @@ public static class GatewayRuntime
         };
     }
 
-    public static LightRuntime<GatewayModel> Create(RuntimeOptions options, HandlerRegistry? registry = null)
-    {
-        registry ??= HandlerRegistry.CreateDefault();
-        return new LightRuntime<GatewayModel>(
-            options,
-            loggerFactory => new GatewayModelBuilder(registry, loggerFactory),
+    public static LightRuntime<GatewayModel> Create(RuntimeOptions options) =>
+        new(options,
+            loggerFactory =>
+            {
+                var mcp = new McpRouterHost(loggerFactory);
+                return new GatewayModelBuilder(HandlerRegistry.CreateDefault(mcp), loggerFactory, mcp);
+            },
             GatewayRequestDispatcher.DispatchAsync);
-    }
 }

@@ -29,6 +29,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
 
     private readonly RuntimeOptions _options;
     private readonly IRuntimeModelBuilder<TModel> _builder;
+    private readonly IRuntimeModelActivator<TModel>? _activator;
     private readonly Func<HttpContext, TModel, Task> _handleRequest;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -36,6 +37,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     private volatile RuntimeState<TModel>? _state;
     private WebApplication? _app;
     private PosixSignalRegistration? _hangup;
+    private bool _retired;
 
     /// <param name="createBuilder">Creates the model builder with the runtime's logger factory.</param>
     public LightRuntime(
@@ -55,6 +57,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         });
         _logger = _loggerFactory.CreateLogger("LightFabric.Runtime");
         _builder = createBuilder(_loggerFactory);
+        _activator = _builder as IRuntimeModelActivator<TModel>;
         Lifecycle = new RuntimeLifecycle(_logger);
     }
 
@@ -85,6 +88,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
 
         Lifecycle.MoveTo(LifecycleState.BuildRuntime);
         var (state, server) = BuildState(configuration);
+        await ActivateAsync(state.Model, cancellationToken).ConfigureAwait(false);
         ApplyLoggingBaseline(configuration);
         _state = state;
         Modules.Replace(state.Modules);
@@ -98,11 +102,13 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         catch (Exception ex) when (FindSocketError(ex) is { } socketError)
         {
             await DisposeAppAsync().ConfigureAwait(false);
+            await RetireCurrentAsync().ConfigureAwait(false);
             throw new ListenerBindException(DescribeBindFailure(server, socketError), ex);
         }
         catch (IOException ex)
         {
             await DisposeAppAsync().ConfigureAwait(false);
+            await RetireCurrentAsync().ConfigureAwait(false);
             throw new ListenerBindException($"cannot open the listeners from server.yml: {ex.Message}", ex);
         }
 
@@ -152,15 +158,22 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         try
         {
             var current = _state ?? throw new InvalidOperationException("the runtime has not started");
+            if (_retired)
+            {
+                return new ReloadReport(false, [], ["the runtime is stopping; reload skipped"]);
+            }
+
             ReloadReport report;
             try
             {
                 var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
                 var (next, _) = BuildState(configuration);
+                await ActivateAsync(next.Model, cancellationToken).ConfigureAwait(false);
                 var results = ModuleRegistry.Diff(current.Modules, next.Modules, RestartOnlyModules);
                 ApplyLoggingBaseline(configuration);
                 _state = next;
                 Modules.Replace(next.Modules);
+                await RetireAsync(current.Model).ConfigureAwait(false);
                 report = new ReloadReport(true, results, []);
                 _logger.LogInformation("{Report}", report.ToString());
             }
@@ -190,6 +203,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     {
         var app = _app ?? throw new InvalidOperationException("the runtime has not started");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
+        await RetireCurrentAsync().ConfigureAwait(false);
         Lifecycle.MoveTo(LifecycleState.Stopped);
         _logger.LogInformation("{Service} stopped", _options.ServiceName);
     }
@@ -204,6 +218,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
 
         Lifecycle.MoveTo(LifecycleState.Draining);
         await _app.StopAsync().ConfigureAwait(false);
+        await RetireCurrentAsync().ConfigureAwait(false);
         Lifecycle.MoveTo(LifecycleState.Stopped);
     }
 
@@ -211,8 +226,67 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     {
         _hangup?.Dispose();
         await DisposeAppAsync().ConfigureAwait(false);
+        await RetireCurrentAsync().ConfigureAwait(false);
+        if (_builder is IAsyncDisposable builder)
+        {
+            await builder.DisposeAsync().ConfigureAwait(false);
+        }
+
         _loggerFactory.Dispose();
         _reloadLock.Dispose();
+    }
+
+    private async Task ActivateAsync(TModel model, CancellationToken cancellationToken)
+    {
+        if (_activator is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _activator.ActivateAsync(model, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await RetireAsync(model).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async ValueTask RetireAsync(TModel model)
+    {
+        if (_activator is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _activator.RetireAsync(model).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Releasing the resources of a retired runtime model failed");
+        }
+    }
+
+    /// <summary>Retires the serving model once, at stop.</summary>
+    private async ValueTask RetireCurrentAsync()
+    {
+        await _reloadLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_state is { } state && !_retired)
+            {
+                _retired = true;
+                await RetireAsync(state.Model).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _reloadLock.Release();
+        }
     }
 
     private async Task<RuntimeConfiguration> BootstrapAsync(CancellationToken cancellationToken)

@@ -16,3 +16,21 @@ public interface IRuntimeModelBuilder<TModel>
 {
     RuntimeModelBuild<TModel> Build(RuntimeConfiguration configuration);
 }
+
+/// <summary>
+/// Optional companion of a model builder for models that hold live resources (connections, child
+/// processes). Building stays side-effect free (validate-config builds too); activation happens only for
+/// a model about to serve, and retirement once it no longer does.
+/// </summary>
+public interface IRuntimeModelActivator<TModel>
+    where TModel : class
+{
+    /// <summary>
+    /// Prepares a built model to serve. Throws <see cref="LightFabric.Config.ConfigException"/> when it cannot;
+    /// the model is then retired and, on reload, the last good one keeps serving.
+    /// </summary>
+    Task ActivateAsync(TModel model, CancellationToken cancellationToken);
+
+    /// <summary>The model no longer serves: replaced by a reload, failed activation, or the runtime stopped.</summary>
+    ValueTask RetireAsync(TModel model);
+}

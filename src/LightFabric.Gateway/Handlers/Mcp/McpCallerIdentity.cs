@@ -1,0 +1,38 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using LightFabric.Mcp.Server;
+using Microsoft.AspNetCore.Http;
+
+namespace LightFabric.Gateway.Handlers.Mcp;
+
+/// <summary>
+/// Derives the MCP caller from the request: a verified principal is bound by a fingerprint of its stable
+/// claims and counted by client id, user id or email; an anonymous caller is bound to its address.
+/// </summary>
+public static class McpCallerIdentity
+{
+    private static readonly string[] FingerprintClaims = ["iss", "client_id", "cid", "user_id", "uid", "sub", "email", "eml", "tenant", "host"];
+
+    public static McpCaller From(HttpContext http)
+    {
+        var user = http.User;
+        if (user.Identity?.IsAuthenticated != true)
+        {
+            return new McpCaller($"peer:{http.Connection.RemoteIpAddress}", null, false);
+        }
+
+        var text = new StringBuilder();
+        foreach (var type in FingerprintClaims)
+        {
+            text.Append(type).Append('=').Append(user.FindFirst(type)?.Value).Append('\n');
+        }
+
+        var binding = "principal:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        var clientKey = First(user, "client_id", "cid") ?? First(user, "user_id", "uid") ?? First(user, "email", "eml") ?? First(user, "sub");
+        return new McpCaller(binding, clientKey is null ? null : "principal:" + clientKey, true);
+    }
+
+    private static string? First(ClaimsPrincipal user, params string[] types) =>
+        types.Select(t => user.FindFirst(t)?.Value).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+}

@@ -1,0 +1,60 @@
+using LightFabric.Config;
+using LightFabric.Mcp.Routing;
+
+namespace LightFabric.Gateway.Handlers.Mcp;
+
+/// <summary>
+/// The <c>mcp</c> terminal handler: serves MCP Streamable HTTP on mcp-router.yml <c>path</c> and passes any
+/// other path to the next handler. Sessions and running upstream servers live in the process-wide
+/// <see cref="McpRouterHost"/>, so a reload keeps them.
+/// </summary>
+public sealed class McpHandler : IGatewayHandler, IActivatableHandler
+{
+    private readonly McpRouter _router;
+
+    private McpHandler(McpRouter router) => _router = router;
+
+    public string Id => "mcp";
+
+    public McpRouter Router => _router;
+
+    public static HandlerDescriptor Descriptor(McpRouterHost host) => new("mcp", ["mcp-router"], "mcp-router", context => Create(context, host));
+
+    private static McpHandler Create(HandlerBuildContext context, McpRouterHost host)
+    {
+        var reader = new McpRouterConfigReader(context.Problem);
+        var settings = context.Config is null ? new McpRouterSettings() : reader.Read(context.Config.Values);
+        return new McpHandler(new McpRouter(settings, host));
+    }
+
+    public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
+    {
+        var settings = _router.Settings;
+        if (!settings.Enabled || !string.Equals(exchange.Path, settings.Path, StringComparison.Ordinal))
+        {
+            return HandlerOutcome.Continue;
+        }
+
+        await _router.Endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange.Http)).ConfigureAwait(false);
+        return HandlerOutcome.Completed;
+    }
+
+    public async Task ActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!_router.Settings.Enabled)
+        {
+            return;
+        }
+
+        try
+        {
+            await _router.ActivateAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (McpConfigurationException ex)
+        {
+            throw new ConfigException(ex.Problems.Select(p => new ConfigProblem(p, McpRouterConfigReader.FileName, "servers")).ToList());
+        }
+    }
+
+    public ValueTask RetireAsync() => _router.DisposeAsync();
+}

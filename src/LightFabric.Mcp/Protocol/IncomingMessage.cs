@@ -1,0 +1,91 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LightFabric.Mcp.Protocol;
+
+public enum IncomingMessageKind
+{
+    Request,
+    Notification,
+    Response,
+}
+
+/// <summary>One JSON-RPC message received from a client, classified once.</summary>
+public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, string? Method, JsonNode? Params, JsonObject Message)
+{
+    /// <summary>
+    /// Parses a POST body. Invalid JSON (or too deep) is a parse error; valid JSON that is not one JSON-RPC
+    /// message is an invalid request. Both are HTTP 400.
+    /// </summary>
+    public static IncomingMessage Parse(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth });
+        }
+        catch (JsonException ex)
+        {
+            var detail = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
+                ? $"the message is nested deeper than {maxDepth} levels (mcp-router.yml maxJsonDepth)"
+                : $"the body is not valid JSON ({FirstSentence(ex.Message)})";
+            throw new McpException(McpErrorCodes.ParseError, "Parse error: " + detail, httpStatus: 400);
+        }
+
+        if (node is JsonArray)
+        {
+            throw Invalid("JSON-RPC batches are not supported; send each message in its own POST");
+        }
+
+        if (node is not JsonObject message)
+        {
+            throw Invalid("the body must be one JSON-RPC message object");
+        }
+
+        if (message["jsonrpc"] is not JsonValue version || !version.TryGetValue<string>(out var v) || v != "2.0")
+        {
+            throw Invalid("\"jsonrpc\" must be \"2.0\"");
+        }
+
+        var hasId = message.TryGetPropertyValue("id", out var id);
+        if (hasId && !IsValidId(id))
+        {
+            throw Invalid("\"id\" must be a string or an integer");
+        }
+
+        if (message.TryGetPropertyValue("method", out var methodNode))
+        {
+            if (methodNode is not JsonValue methodValue || !methodValue.TryGetValue<string>(out var method) || method.Length == 0)
+            {
+                throw Invalid("\"method\" must be a non-empty string", hasId ? id : null);
+            }
+
+            message.TryGetPropertyValue("params", out var parameters);
+            if (parameters is not null and not JsonObject and not JsonArray)
+            {
+                throw Invalid("\"params\" must be an object", hasId ? id : null);
+            }
+
+            return new IncomingMessage(hasId ? IncomingMessageKind.Request : IncomingMessageKind.Notification, id, method, parameters, message);
+        }
+
+        if (hasId && (message.ContainsKey("result") || message.ContainsKey("error")))
+        {
+            return new IncomingMessage(IncomingMessageKind.Response, id, null, null, message);
+        }
+
+        throw Invalid("a message needs \"method\" (request or notification) or \"id\" with \"result\"/\"error\" (response)");
+    }
+
+    private static bool IsValidId(JsonNode? id) =>
+        id is JsonValue value && (value.GetValueKind() == JsonValueKind.String || (value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out _)));
+
+    private static McpException Invalid(string detail, JsonNode? id = null) =>
+        new(McpErrorCodes.InvalidRequest, "Invalid Request: " + detail, id is null ? null : new JsonObject { ["id"] = id.DeepClone() }, 400);
+
+    private static string FirstSentence(string text)
+    {
+        var end = text.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? text : text[..end];
+    }
+}

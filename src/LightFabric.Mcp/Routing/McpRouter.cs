@@ -1,0 +1,350 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text;
+using System.Text.Json.Nodes;
+using LightFabric.Mcp.Catalog;
+using LightFabric.Mcp.Protocol;
+using LightFabric.Mcp.Server;
+using LightFabric.Mcp.Tools;
+using LightFabric.Mcp.Upstream;
+using Microsoft.Extensions.Logging;
+
+namespace LightFabric.Mcp.Routing;
+
+/// <summary>
+/// One generation of the MCP router: the settings of one mcp-router.yml, the upstream servers it uses and
+/// the merged catalog. It answers initialize, ping, tools/list and tools/call for the Streamable HTTP
+/// endpoint and sends each call to its owner. A reload builds a new router; sessions live on in the host.
+/// </summary>
+public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
+{
+    private static readonly string Version =
+        typeof(McpRouter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private static readonly byte[] ListChangedNotification = JsonRpcWriter.Notification(McpMethods.ToolsListChanged, null);
+
+    private readonly McpRouterHost _host;
+    private readonly ILogger _logger;
+    private readonly Dictionary<string, UpstreamServer> _servers = new(StringComparer.Ordinal);
+    private readonly HttpApiToolInvoker _httpTools;
+    private readonly McpBackendToolInvoker _backendTools;
+    private readonly Lock _catalogLock = new();
+    private volatile ToolCatalog _catalog = ToolCatalog.Empty;
+    private volatile bool _active;
+
+    public McpRouter(McpRouterSettings settings, McpRouterHost host)
+    {
+        Settings = settings;
+        _host = host;
+        _logger = host.LoggerFactory.CreateLogger("LightFabric.Mcp.Router");
+        _httpTools = new HttpApiToolInvoker(host.HttpClient, settings.HttpToolTimeout, settings.MaxResponseBodyBytes);
+        _backendTools = new McpBackendToolInvoker(host.HttpClient, host.LoggerFactory.CreateLogger("LightFabric.Mcp.Backend"), settings.HttpToolTimeout);
+        Endpoint = new StreamableHttpEndpoint(
+            new StreamableHttpOptions
+            {
+                MaxRequestBodyBytes = settings.MaxRequestBodyBytes,
+                MaxJsonDepth = settings.MaxJsonDepth,
+                OriginAllowlist = settings.OriginAllowlist,
+            },
+            host.Sessions,
+            this,
+            host.LoggerFactory.CreateLogger("LightFabric.Mcp.Transport"));
+    }
+
+    public McpRouterSettings Settings { get; }
+
+    public StreamableHttpEndpoint Endpoint { get; }
+
+    public ToolCatalog Catalog => _catalog;
+
+    /// <summary>
+    /// Starts (or reuses) the upstream servers, waits up to <see cref="McpRouterSettings.UpstreamStartupWait"/>
+    /// for their first tool lists and builds the catalog. Throws <see cref="McpConfigurationException"/>
+    /// when tool names collide beyond what the prefix mode resolves; nothing stays acquired then.
+    /// </summary>
+    public async Task ActivateAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in Settings.Servers)
+        {
+            _servers[entry.Settings.Name] = _host.Upstreams.Acquire(entry.Settings);
+        }
+
+        try
+        {
+            var waits = _servers.Values.Select(async server =>
+            {
+                if (!await server.WaitForFirstToolsAsync(Settings.UpstreamStartupWait, cancellationToken).ConfigureAwait(false))
+                {
+                    _logger.LogWarning(
+                        "Upstream MCP server {Server} has not listed its tools within {Seconds} s ({State}); its tools appear when it does",
+                        server.Name, Settings.UpstreamStartupWait.TotalSeconds, server.State.Reason ?? server.State.Status.ToString());
+                }
+            });
+            await Task.WhenAll(waits).ConfigureAwait(false);
+
+            var collisions = new List<string>();
+            var catalog = BuildCatalog(collisions);
+            if (collisions.Count > 0)
+            {
+                throw new McpConfigurationException(collisions);
+            }
+
+            _catalog = catalog;
+            _host.Sessions.Configure(new McpSessionStore.SessionLimits(Settings.MaxSessions, Settings.MaxSessionsPerClient, Settings.SessionIdleTimeout));
+            foreach (var server in _servers.Values)
+            {
+                server.ToolsChanged += OnUpstreamToolsChanged;
+            }
+
+            _active = true;
+            _logger.LogInformation("MCP router on {Path}: {Tools} tools from {Configured} configured tools and {Servers} upstream servers",
+                Settings.Path, catalog.Tools.Count, Settings.Tools.Count, _servers.Count);
+
+            // A reload can change what existing sessions see.
+            NotifyListChanged();
+        }
+        catch
+        {
+            await DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Lets go of this generation's upstream servers (stopped when no generation uses them).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _active = false;
+        foreach (var server in _servers.Values)
+        {
+            server.ToolsChanged -= OnUpstreamToolsChanged;
+            await _host.Upstreams.ReleaseAsync(server).ConfigureAwait(false);
+        }
+
+        _servers.Clear();
+    }
+
+    public JsonObject InitializeResult(string protocolVersion, JsonObject? clientInfo) => new()
+    {
+        ["protocolVersion"] = protocolVersion,
+        ["capabilities"] = new JsonObject { ["tools"] = new JsonObject { ["listChanged"] = true } },
+        ["serverInfo"] = new JsonObject { ["name"] = "light-gateway-mcp", ["version"] = Version },
+    };
+
+    public Task<JsonNode?> HandleRequestAsync(McpRequest request, CancellationToken cancellationToken) => request.Method switch
+    {
+        McpMethods.Ping => Task.FromResult<JsonNode?>(new JsonObject()),
+        McpMethods.ToolsList => Task.FromResult<JsonNode?>(ListTools(request.Params as JsonObject)),
+        McpMethods.ToolsCall => CallToolAsync(request, cancellationToken),
+        _ => throw new McpException(McpErrorCodes.MethodNotFound, $"Method not found: {request.Method}"),
+    };
+
+    public void HandleNotification(McpSession session, string method, JsonNode? parameters)
+    {
+        if (method != McpMethods.Initialized)
+        {
+            _logger.LogDebug("MCP notification {Method} from session {SessionId} ignored", method, session.Id);
+        }
+    }
+
+    private JsonObject ListTools(JsonObject? parameters)
+    {
+        var catalog = _catalog;
+        IReadOnlyList<CatalogTool> tools = catalog.Tools;
+
+        // Carried over from light-4j: an optional substring filter over name and description.
+        var filter = Text(parameters?["query"]) ?? Text(parameters?["intent"]);
+        if (!string.IsNullOrWhiteSpace(filter))
+        {
+            tools = tools.Where(t => t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)
+                || (Text(t.Definition["description"])?.Contains(filter, StringComparison.OrdinalIgnoreCase) ?? false)).ToArray();
+        }
+
+        var offset = ToolCursor.Decode(Text(parameters?["cursor"]));
+        if (offset > tools.Count)
+        {
+            throw new McpException(McpErrorCodes.InvalidParams, "Invalid cursor: it is past the end of the tool list; list again without a cursor");
+        }
+
+        var pageSize = Math.Max(1, Settings.ToolsPageSize);
+        var page = new JsonArray();
+        var end = Math.Min(tools.Count, offset + pageSize);
+        for (var i = offset; i < end; i++)
+        {
+            page.Add(tools[i].Definition.DeepClone());
+        }
+
+        var result = new JsonObject { ["tools"] = page };
+        if (end < tools.Count)
+        {
+            result["nextCursor"] = ToolCursor.Encode(end);
+        }
+
+        return result;
+    }
+
+    private async Task<JsonNode?> CallToolAsync(McpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.Params is not JsonObject parameters)
+        {
+            throw new McpException(McpErrorCodes.InvalidParams, "tools/call needs params with a tool name");
+        }
+
+        var name = Text(parameters["name"]);
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new McpException(McpErrorCodes.InvalidParams, "tools/call needs params.name (a non-empty string)");
+        }
+
+        var argumentsNode = parameters["arguments"];
+        if (argumentsNode is not null and not JsonObject)
+        {
+            throw new McpException(McpErrorCodes.InvalidParams, "tools/call params.arguments must be an object");
+        }
+
+        // The specification answers an unknown tool with invalid params.
+        if (!_catalog.TryFind(name, out var tool))
+        {
+            throw new McpException(McpErrorCodes.InvalidParams, $"Unknown tool: {name}");
+        }
+
+        var arguments = argumentsNode as JsonObject ?? [];
+        var started = Stopwatch.GetTimestamp();
+        var status = "ok";
+        try
+        {
+            return tool.Target switch
+            {
+                ConfiguredToolTarget { Tool.Kind: ConfiguredToolKind.Http } http =>
+                    await _httpTools.InvokeAsync(http.Tool, arguments, request.Http.Request.Headers, cancellationToken).ConfigureAwait(false),
+                ConfiguredToolTarget backend =>
+                    await _backendTools.InvokeAsync(backend.Tool, arguments, request.Session, cancellationToken).ConfigureAwait(false),
+                UpstreamToolTarget upstream =>
+                    await CallUpstreamAsync(upstream, arguments, parameters["_meta"] as JsonObject, cancellationToken).ConfigureAwait(false),
+                _ => throw new UnreachableException(),
+            };
+        }
+        catch (McpException ex)
+        {
+            status = $"error {ex.Code}";
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            status = "cancelled";
+            throw;
+        }
+        finally
+        {
+            _logger.LogInformation("tools/call {Tool} → {Target} {Status} in {Elapsed:0.0} ms",
+                tool.Name, Describe(tool.Target), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        }
+    }
+
+    private async Task<JsonNode?> CallUpstreamAsync(UpstreamToolTarget target, JsonObject arguments, JsonObject? meta, CancellationToken cancellationToken)
+    {
+        if (!_servers.TryGetValue(target.Server, out var server))
+        {
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"upstream MCP server '{target.Server}' is no longer configured");
+        }
+
+        try
+        {
+            return await server.CallToolAsync(target.ToolName, arguments.DeepClone(), (JsonObject?)meta?.DeepClone(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (UpstreamErrorException ex)
+        {
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"upstream MCP server '{target.Server}': {ex.Message}",
+                new JsonObject { ["upstreamCode"] = ex.Code, ["upstreamData"] = ex.Data?.DeepClone() });
+        }
+        catch (UpstreamUnavailableException ex)
+        {
+            throw new McpException(McpErrorCodes.ExecutionFailed, ex.Message);
+        }
+        catch (UpstreamTimeoutException ex)
+        {
+            throw new McpException(McpErrorCodes.ExecutionFailed, ex.Message);
+        }
+    }
+
+    private static string Describe(ToolTarget target) => target switch
+    {
+        ConfiguredToolTarget configured => $"{configured.Tool.Method} {configured.Tool.TargetHost}{configured.Tool.Path}",
+        UpstreamToolTarget upstream => $"{upstream.Server}/{upstream.ToolName}",
+        _ => "?",
+    };
+
+    private ToolCatalog BuildCatalog(List<string> collisions)
+    {
+        var sources = Settings.Servers
+            .Where(e => _servers.ContainsKey(e.Settings.Name))
+            .Select(e => new UpstreamToolSource(e, _servers[e.Settings.Name].Tools))
+            .ToArray();
+        return ToolCatalogBuilder.Build(Settings.Tools, sources, Settings.PrefixMode, collisions);
+    }
+
+    private void OnUpstreamToolsChanged(UpstreamServer server)
+    {
+        if (!_active)
+        {
+            return;
+        }
+
+        lock (_catalogLock)
+        {
+            var collisions = new List<string>();
+            var catalog = BuildCatalog(collisions);
+            foreach (var collision in collisions)
+            {
+                _logger.LogError("Tool list of upstream {Server} changed: {Collision}; the later tool is not published", server.Name, collision);
+            }
+
+            if (catalog.Fingerprint == _catalog.Fingerprint)
+            {
+                return;
+            }
+
+            _catalog = catalog;
+            _logger.LogInformation("Tool catalog changed ({Server}): {Tools} tools", server.Name, catalog.Tools.Count);
+        }
+
+        NotifyListChanged();
+    }
+
+    private void NotifyListChanged()
+    {
+        foreach (var session in _host.Sessions.Sessions)
+        {
+            session.Send(ListChangedNotification);
+        }
+    }
+
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
+}
+
+/// <summary>tools/list cursors: opaque to clients, an offset to the gateway.</summary>
+public static class ToolCursor
+{
+    public static string Encode(int offset) => Convert.ToBase64String(Encoding.UTF8.GetBytes("offset:" + offset));
+
+    public static int Decode(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return 0;
+        }
+
+        try
+        {
+            var text = Encoding.UTF8.GetString(Convert.FromBase64String(cursor));
+            if (text.StartsWith("offset:", StringComparison.Ordinal) && int.TryParse(text.AsSpan(7), out var offset) && offset >= 0)
+            {
+                return offset;
+            }
+        }
+        catch (FormatException)
+        {
+        }
+
+        throw new McpException(McpErrorCodes.InvalidParams, "Invalid cursor: pass back the nextCursor of the previous tools/list unchanged");
+    }
+}

@@ -1,0 +1,106 @@
+using System.Text.Json.Nodes;
+using LightFabric.Mcp.Catalog;
+using LightFabric.Mcp.Upstream;
+
+namespace LightFabric.Mcp.Routing;
+
+/// <summary>mcp-router.yml, validated. Immutable; a reload produces a new instance.</summary>
+public sealed record McpRouterSettings
+{
+    public bool Enabled { get; init; } = true;
+
+    /// <summary>The one public MCP path (Streamable HTTP).</summary>
+    public string Path { get; init; } = "/mcp";
+
+    public int MaxSessions { get; init; } = 10_000;
+
+    public int MaxSessionsPerClient { get; init; } = 100;
+
+    public TimeSpan SessionIdleTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    public int MaxRequestBodyBytes { get; init; } = 1_048_576;
+
+    public int MaxResponseBodyBytes { get; init; } = 4_194_304;
+
+    public int MaxJsonDepth { get; init; } = 128;
+
+    /// <summary>Exact origins allowed to call /mcp; a request with any other Origin gets 403. Empty: no check here.</summary>
+    public IReadOnlyList<string> OriginAllowlist { get; init; } = [];
+
+    /// <summary>tools/list page size; a longer catalog is paged with nextCursor.</summary>
+    public int ToolsPageSize { get; init; } = 100;
+
+    /// <summary>How long startup and reload wait for upstream servers' first tools/list.</summary>
+    public TimeSpan UpstreamStartupWait { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Timeout of one HTTP API tool call.</summary>
+    public TimeSpan HttpToolTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public ToolPrefixMode PrefixMode { get; init; } = ToolPrefixMode.Conditional;
+
+    public IReadOnlyList<ConfiguredTool> Tools { get; init; } = [];
+
+    public IReadOnlyList<UpstreamServerEntry> Servers { get; init; } = [];
+}
+
+/// <summary>How names of aggregated upstream tools are made unique.</summary>
+public enum ToolPrefixMode
+{
+    /// <summary>Every upstream tool is published as <c>{prefix}_{tool}</c>.</summary>
+    Always,
+
+    /// <summary>Only tools whose names collide are prefixed (the default).</summary>
+    Conditional,
+
+    /// <summary>Names are published as they are; a collision is an error.</summary>
+    Never,
+}
+
+/// <summary>One <c>servers:</c> entry: the connection settings plus how its tools are published.</summary>
+public sealed record UpstreamServerEntry(UpstreamServerSettings Settings, string Prefix, ToolNameFilter Filter);
+
+public enum ConfiguredToolKind
+{
+    /// <summary>An HTTP API endpoint presented as a tool.</summary>
+    Http,
+
+    /// <summary>A tool of an MCP backend reached by URL, with a backend session per gateway session.</summary>
+    Mcp,
+}
+
+/// <summary>One <c>tools:</c> entry of mcp-router.yml.</summary>
+public sealed record ConfiguredTool
+{
+    public required string Name { get; init; }
+
+    /// <summary>The backend's own name for the tool (apiType mcp); defaults to <see cref="Name"/>.</summary>
+    public string? EndpointName { get; init; }
+
+    public string? Description { get; init; }
+
+    public ConfiguredToolKind Kind { get; init; } = ConfiguredToolKind.Http;
+
+    /// <summary>Base URL of the backend.</summary>
+    public required Uri TargetHost { get; init; }
+
+    /// <summary>Path under the base, with <c>{param}</c> placeholders filled from arguments.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS (CALL resolved at load).</summary>
+    public string Method { get; init; } = "POST";
+
+    /// <summary>Policy key; <c>{path}@{method}</c> when not configured.</summary>
+    public required string Endpoint { get; init; }
+
+    public required JsonObject InputSchema { get; init; }
+
+    public JsonObject? OutputSchema { get; init; }
+
+    public JsonObject? ToolMetadata { get; init; }
+
+    public string? ServiceId { get; init; }
+
+    public string? EnvTag { get; init; }
+
+    public string? Protocol { get; init; }
+}

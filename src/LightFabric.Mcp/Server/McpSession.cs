@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+
+namespace LightFabric.Mcp.Server;
+
+/// <summary>
+/// One client session of the gateway's /mcp: what initialize negotiated, who owns it, the requests in
+/// flight (so notifications/cancelled can reach them), the queue of server→client messages for its GET
+/// stream, and resources to close when it ends (backend MCP sessions).
+/// </summary>
+public sealed class McpSession
+{
+    private readonly ConcurrentDictionary<string, CancellationTokenSource> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Lazy<Task<IAsyncDisposable>>> _resources = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _closed = new();
+    private readonly Channel<byte[]> _outbound = Channel.CreateBounded<byte[]>(
+        new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private long _lastSeen;
+    private int _streamOpen;
+
+    public McpSession(string id, string protocolVersion, JsonObject? clientInfo, JsonObject? clientCapabilities, string binding, string clientKey)
+    {
+        Id = id;
+        ProtocolVersion = protocolVersion;
+        ClientInfo = clientInfo;
+        ClientCapabilities = clientCapabilities;
+        Binding = binding;
+        ClientKey = clientKey;
+        CreatedAt = DateTimeOffset.UtcNow;
+        Touch();
+    }
+
+    public string Id { get; }
+
+    public string ProtocolVersion { get; }
+
+    public JsonObject? ClientInfo { get; }
+
+    public JsonObject? ClientCapabilities { get; }
+
+    public string Binding { get; }
+
+    public string ClientKey { get; }
+
+    public DateTimeOffset CreatedAt { get; }
+
+    /// <summary>Cancelled when the session ends (DELETE, expiry, shutdown).</summary>
+    public CancellationToken Closed => _closed.Token;
+
+    public bool IsClosed => _closed.IsCancellationRequested;
+
+    public void Touch() => Volatile.Write(ref _lastSeen, Environment.TickCount64);
+
+    public TimeSpan IdleFor(long nowTicks) => TimeSpan.FromMilliseconds(nowTicks - Volatile.Read(ref _lastSeen));
+
+    /// <summary>Registers a request so a later notifications/cancelled (or the session's end) cancels it.</summary>
+    public CancellationTokenSource BeginRequest(string requestKey, CancellationToken requestAborted)
+    {
+        var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token);
+        _inFlight[requestKey] = cts;
+        return cts;
+    }
+
+    public void EndRequest(string requestKey, CancellationTokenSource cts)
+    {
+        _inFlight.TryRemove(new KeyValuePair<string, CancellationTokenSource>(requestKey, cts));
+        cts.Dispose();
+    }
+
+    public bool CancelRequest(string requestKey)
+    {
+        if (_inFlight.TryGetValue(requestKey, out var cts))
+        {
+            try
+            {
+                cts.Cancel();
+                return true;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Queues a server→client message for the GET stream (oldest dropped when the client does not read).</summary>
+    public void Send(byte[] message)
+    {
+        if (Volatile.Read(ref _streamOpen) == 1)
+        {
+            _outbound.Writer.TryWrite(message);
+        }
+    }
+
+    public ChannelReader<byte[]> Outbound => _outbound.Reader;
+
+    /// <summary>Only one GET stream per session, so each message is delivered once.</summary>
+    public bool TryOpenStream() => Interlocked.CompareExchange(ref _streamOpen, 1, 0) == 0;
+
+    public void CloseStream()
+    {
+        Volatile.Write(ref _streamOpen, 0);
+        while (_outbound.Reader.TryRead(out _))
+        {
+        }
+    }
+
+    public bool HasStream => Volatile.Read(ref _streamOpen) == 1;
+
+    /// <summary>A per-session resource (e.g. a backend MCP session), created once on first use.</summary>
+    public async Task<T> GetOrCreateResourceAsync<T>(string key, Func<Task<T>> create)
+        where T : class, IAsyncDisposable
+    {
+        ObjectDisposedException.ThrowIf(IsClosed, this);
+        var lazy = _resources.GetOrAdd(key, _ => new Lazy<Task<IAsyncDisposable>>(async () => await create().ConfigureAwait(false)));
+        try
+        {
+            return (T)await lazy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed creation is not cached: the next call tries again.
+            _resources.TryRemove(new KeyValuePair<string, Lazy<Task<IAsyncDisposable>>>(key, lazy));
+            throw;
+        }
+    }
+
+    /// <summary>Drops a resource that stopped working, so the next use creates a new one.</summary>
+    public async ValueTask DiscardResourceAsync(string key)
+    {
+        if (_resources.TryRemove(key, out var lazy))
+        {
+            await DisposeQuietly(lazy).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Ends the session: in-flight requests are cancelled, the stream ends, resources are closed.</summary>
+    public async Task CloseAsync()
+    {
+        if (IsClosed)
+        {
+            return;
+        }
+
+        try
+        {
+            _closed.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            return;
+        }
+
+        _outbound.Writer.TryComplete();
+        foreach (var key in _resources.Keys.ToArray())
+        {
+            if (_resources.TryRemove(key, out var lazy))
+            {
+                await DisposeQuietly(lazy).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task DisposeQuietly(Lazy<Task<IAsyncDisposable>> lazy)
+    {
+        try
+        {
+            var resource = await lazy.Value.ConfigureAwait(false);
+            await resource.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Closing is best effort: the backend may already be gone.
+        }
+    }
+}

@@ -1,0 +1,435 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text;
+using System.Text.Json.Nodes;
+using LightFabric.Mcp.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace LightFabric.Mcp.Server;
+
+/// <summary>
+/// MCP Streamable HTTP on one path: POST carries one JSON-RPC message (answered as JSON or as an SSE
+/// event, per Accept), GET opens the session's server→client event stream, DELETE ends the session.
+/// Owns sessions (id issued at initialize, bound to the caller) and every HTTP-level error.
+/// </summary>
+public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSessionStore sessions, IMcpServerHandler handler, ILogger logger)
+{
+    public const string SessionIdHeader = "Mcp-Session-Id";
+    public const string ProtocolVersionHeader = "MCP-Protocol-Version";
+
+    private static readonly byte[] SseEventPrefix = "event: message\ndata: "u8.ToArray();
+    private static readonly byte[] SseEventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] SseKeepAlive = ": keep-alive\n\n"u8.ToArray();
+
+    public Task HandleAsync(HttpContext http, McpCaller caller)
+    {
+        if (options.OriginAllowlist.Count > 0 && http.Request.Headers.Origin is { Count: > 0 } origin
+            && !options.OriginAllowlist.Contains(origin.ToString(), StringComparer.OrdinalIgnoreCase))
+        {
+            return WriteErrorAsync(http, null, new McpException(McpErrorCodes.AccessDenied,
+                $"Origin {origin} is not allowed to use this MCP endpoint (mcp-router.yml originAllowlist)", httpStatus: 403));
+        }
+
+        return http.Request.Method switch
+        {
+            "POST" => PostAsync(http, caller),
+            "GET" => StreamAsync(http, caller),
+            "DELETE" => DeleteAsync(http, caller),
+            _ => MethodNotAllowedAsync(http),
+        };
+    }
+
+    private static Task MethodNotAllowedAsync(HttpContext http)
+    {
+        http.Response.Headers.Allow = "GET, POST, DELETE";
+        return WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
+            $"Method {http.Request.Method} is not allowed on the MCP endpoint; use POST, GET or DELETE", httpStatus: 405));
+    }
+
+    private async Task PostAsync(HttpContext http, McpCaller caller)
+    {
+        var request = http.Request;
+        if (!IsJsonContent(request.ContentType))
+        {
+            await WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
+                "Content-Type must be application/json", httpStatus: 415)).ConfigureAwait(false);
+            return;
+        }
+
+        var mode = ResponseModes.Choose(request.Headers.Accept);
+        if (mode == ResponseMode.None)
+        {
+            await WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
+                "Accept must allow application/json or text/event-stream", httpStatus: 406)).ConfigureAwait(false);
+            return;
+        }
+
+        IncomingMessage message;
+        try
+        {
+            var body = await ReadBodyAsync(request, options.MaxRequestBodyBytes, http.RequestAborted).ConfigureAwait(false);
+            message = IncomingMessage.Parse(body.Span, options.MaxJsonDepth);
+        }
+        catch (McpException ex)
+        {
+            await WriteErrorAsync(http, (ex.ErrorData as JsonObject)?["id"], ex).ConfigureAwait(false);
+            return;
+        }
+
+        if (message is { Kind: IncomingMessageKind.Request, Method: McpMethods.Initialize })
+        {
+            await InitializeAsync(http, caller, message, mode).ConfigureAwait(false);
+            return;
+        }
+
+        if (!TryResolveSession(http, caller, out var session, out var rejection))
+        {
+            await WriteErrorAsync(http, message.Id, rejection).ConfigureAwait(false);
+            return;
+        }
+
+        if (request.Headers[ProtocolVersionHeader] is { Count: > 0 } version && !McpProtocolVersions.IsSupported(version.ToString()))
+        {
+            await WriteErrorAsync(http, message.Id, new McpException(McpErrorCodes.InvalidRequest,
+                $"Unsupported {ProtocolVersionHeader} '{version}'; supported: {string.Join(", ", McpProtocolVersions.Supported)}",
+                httpStatus: 400)).ConfigureAwait(false);
+            return;
+        }
+
+        session.Touch();
+        switch (message.Kind)
+        {
+            case IncomingMessageKind.Notification:
+                OnNotification(session, message);
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+            case IncomingMessageKind.Response:
+                // Answers to server→client requests; none are issued on this path yet.
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+        }
+
+        await RequestAsync(http, caller, session, message, mode).ConfigureAwait(false);
+    }
+
+    private async Task InitializeAsync(HttpContext http, McpCaller caller, IncomingMessage message, ResponseMode mode)
+    {
+        var parameters = message.Params as JsonObject;
+        var requested = parameters?["protocolVersion"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+        if (requested is null)
+        {
+            await WriteErrorAsync(http, message.Id, new McpException(McpErrorCodes.InvalidParams,
+                "initialize needs params.protocolVersion")).ConfigureAwait(false);
+            return;
+        }
+
+        var clientInfo = parameters!["clientInfo"] as JsonObject;
+        var capabilities = parameters["capabilities"] as JsonObject;
+        var version = McpProtocolVersions.Negotiate(requested);
+        var clientKey = caller.ClientKey ?? ClientKeyFromInfo(clientInfo, caller);
+        switch (sessions.TryCreate(version, (JsonObject?)clientInfo?.DeepClone(), (JsonObject?)capabilities?.DeepClone(), caller.Binding, clientKey, out var session))
+        {
+            case SessionCreateResult.StoreFull:
+                logger.LogWarning("MCP initialize refused: {Count} sessions open (maxSessions)", sessions.Count);
+                await WriteErrorAsync(http, message.Id, new McpException(McpErrorCodes.ExecutionFailed,
+                    "The gateway has reached its MCP session limit (mcp-router.yml maxSessions); try again later", httpStatus: 503)).ConfigureAwait(false);
+                return;
+            case SessionCreateResult.ClientLimit:
+                await WriteErrorAsync(http, message.Id, new McpException(McpErrorCodes.ExecutionFailed,
+                    "This client already holds the maximum number of MCP sessions (mcp-router.yml maxSessionsPerClient); " +
+                    "end unused sessions with DELETE or wait for them to expire", httpStatus: 429)).ConfigureAwait(false);
+                return;
+        }
+
+        http.Response.Headers[SessionIdHeader] = session!.Id;
+        http.Response.Headers[ProtocolVersionHeader] = version;
+        await WriteResultAsync(http, mode, message.Id, handler.InitializeResult(version, clientInfo)).ConfigureAwait(false);
+    }
+
+    private async Task RequestAsync(HttpContext http, McpCaller caller, McpSession session, IncomingMessage message, ResponseMode mode)
+    {
+        var key = message.Id!.ToJsonString();
+        var cts = session.BeginRequest(key, http.RequestAborted);
+        try
+        {
+            var result = await handler.HandleRequestAsync(new McpRequest(session, caller, message.Id, message.Method!, message.Params, http), cts.Token)
+                .ConfigureAwait(false);
+            await WriteResultAsync(http, mode, message.Id, result).ConfigureAwait(false);
+        }
+        catch (McpException ex)
+        {
+            await WriteErrorAsync(http, message.Id, ex, mode).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // Cancelled by the client (notifications/cancelled or disconnect) or the session ended:
+            // the specification says no response is sent for a cancelled request.
+            if (!http.RequestAborted.IsCancellationRequested && !http.Response.HasStarted)
+            {
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+            }
+        }
+        finally
+        {
+            session.EndRequest(key, cts);
+        }
+    }
+
+    private void OnNotification(McpSession session, IncomingMessage message)
+    {
+        if (message.Method == McpMethods.Cancelled)
+        {
+            if (message.Params?["requestId"] is JsonValue id)
+            {
+                session.CancelRequest(id.ToJsonString());
+            }
+
+            return;
+        }
+
+        handler.HandleNotification(session, message.Method!, message.Params);
+    }
+
+    private async Task StreamAsync(HttpContext http, McpCaller caller)
+    {
+        if (ResponseModes.Choose(http.Request.Headers.Accept, preferStream: true) != ResponseMode.EventStream)
+        {
+            await WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
+                "GET opens the server→client event stream and needs Accept: text/event-stream", httpStatus: 406)).ConfigureAwait(false);
+            return;
+        }
+
+        if (!TryResolveSession(http, caller, out var session, out var rejection))
+        {
+            await WriteErrorAsync(http, null, rejection).ConfigureAwait(false);
+            return;
+        }
+
+        if (!session.TryOpenStream())
+        {
+            await WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
+                "This session already has an open event stream", httpStatus: 409)).ConfigureAwait(false);
+            return;
+        }
+
+        var stopping = http.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Closed, stopping);
+        try
+        {
+            var response = http.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            response.Headers[ProtocolVersionHeader] = session.ProtocolVersion;
+            await response.StartAsync(cts.Token).ConfigureAwait(false);
+            await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
+
+            var reader = session.Outbound;
+            while (!cts.IsCancellationRequested)
+            {
+                session.Touch();
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+                wait.CancelAfter(options.KeepAliveInterval);
+                bool available;
+                try
+                {
+                    available = await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cts.IsCancellationRequested)
+                {
+                    response.BodyWriter.Write(SseKeepAlive);
+                    await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!available)
+                {
+                    break;
+                }
+
+                while (reader.TryRead(out var payload))
+                {
+                    WriteEvent(response.BodyWriter, payload);
+                }
+
+                await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Client went away, session ended or the gateway is stopping.
+        }
+        finally
+        {
+            session.CloseStream();
+        }
+    }
+
+    private async Task DeleteAsync(HttpContext http, McpCaller caller)
+    {
+        if (!TryResolveSession(http, caller, out var session, out var rejection))
+        {
+            await WriteErrorAsync(http, null, rejection).ConfigureAwait(false);
+            return;
+        }
+
+        await sessions.RemoveAsync(session.Id, "ended by the client").ConfigureAwait(false);
+        http.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private bool TryResolveSession(HttpContext http, McpCaller caller, out McpSession session, out McpException rejection)
+    {
+        session = null!;
+        rejection = null!;
+        var id = SessionIdFrom(http.Request);
+        if (string.IsNullOrEmpty(id))
+        {
+            rejection = new McpException(McpErrorCodes.InvalidRequest,
+                $"Bad Request: the {SessionIdHeader} header is required; send initialize first to open a session", httpStatus: 400);
+            return false;
+        }
+
+        if (!sessions.TryGet(id, out session))
+        {
+            rejection = new McpException(McpErrorCodes.ExecutionFailed,
+                "Session not found: it expired or was ended; send initialize to open a new session", httpStatus: 404);
+            return false;
+        }
+
+        if (!string.Equals(session.Binding, caller.Binding, StringComparison.Ordinal))
+        {
+            logger.LogWarning("MCP session {SessionId} presented by another principal; refused", session.Id);
+            rejection = new McpException(McpErrorCodes.AccessDenied, "This MCP session belongs to another principal", httpStatus: 403);
+            session = null!;
+            return false;
+        }
+
+        return true;
+    }
+
+    private static string? SessionIdFrom(HttpRequest request)
+    {
+        if (request.Headers.TryGetValue(SessionIdHeader, out var header) && header.Count > 0)
+        {
+            return header.ToString();
+        }
+
+        // Older light-gateway clients carried the id in the query.
+        return request.Query.TryGetValue("sessionId", out var query) || request.Query.TryGetValue("session_id", out query)
+            ? query.ToString()
+            : null;
+    }
+
+    private static string ClientKeyFromInfo(JsonObject? clientInfo, McpCaller caller)
+    {
+        var name = clientInfo?["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
+        var version = clientInfo?["version"] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
+        return name is null ? caller.Binding : $"client:{name}/{version}";
+    }
+
+    private static bool IsJsonContent(string? contentType)
+    {
+        if (string.IsNullOrEmpty(contentType))
+        {
+            return false;
+        }
+
+        var semicolon = contentType.IndexOf(';');
+        var media = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
+        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            throw TooLarge(limit);
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (read.Buffer.Length > limit)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                throw TooLarge(limit);
+            }
+
+            if (read.IsCompleted)
+            {
+                var body = read.Buffer.ToArray();
+                reader.AdvanceTo(read.Buffer.End);
+                return body;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+    }
+
+    private static McpException TooLarge(int limit) =>
+        new(McpErrorCodes.InvalidRequest, $"The request body is larger than {limit} bytes (mcp-router.yml maxRequestBodyBytes)", httpStatus: 413);
+
+    private static async Task WriteResultAsync(HttpContext http, ResponseMode mode, JsonNode? id, JsonNode? result)
+    {
+        var response = http.Response;
+        if (mode == ResponseMode.EventStream)
+        {
+            PrepareEventStream(response);
+            var buffer = new ArrayBufferWriter<byte>(256);
+            JsonRpcWriter.WriteResult(buffer, id, result);
+            WriteEvent(response.BodyWriter, buffer.WrittenSpan);
+        }
+        else
+        {
+            response.ContentType = "application/json";
+            JsonRpcWriter.WriteResult(response.BodyWriter, id, result);
+        }
+
+        await response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteErrorAsync(HttpContext http, JsonNode? id, McpException error, ResponseMode mode = ResponseMode.Json)
+    {
+        var response = http.Response;
+        if (response.HasStarted)
+        {
+            return;
+        }
+
+        var data = error.ErrorData is JsonObject obj && obj.ContainsKey("id") && obj.Count == 1 ? null : error.ErrorData;
+        if (mode == ResponseMode.EventStream && error.HttpStatus == 200)
+        {
+            PrepareEventStream(response);
+            var buffer = new ArrayBufferWriter<byte>(256);
+            JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message, data);
+            WriteEvent(response.BodyWriter, buffer.WrittenSpan);
+        }
+        else
+        {
+            response.StatusCode = error.HttpStatus;
+            response.ContentType = "application/json";
+            JsonRpcWriter.WriteError(response.BodyWriter, id, error.Code, error.Message, data);
+        }
+
+        await response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static void PrepareEventStream(HttpResponse response)
+    {
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+    }
+
+    private static void WriteEvent(PipeWriter writer, ReadOnlySpan<byte> json)
+    {
+        writer.Write(SseEventPrefix);
+        writer.Write(json);
+        writer.Write(SseEventEnd);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.AspNetCore.Http;
+
+namespace LightFabric.Mcp.Tools;
+
+/// <summary>
+/// Which caller headers reach an HTTP API tool: everything except hop-by-hop headers, headers the client
+/// regenerates, credentials (the MCP specification forbids passing the caller's token through) and MCP
+/// transport headers, which belong to the gateway's own session.
+/// </summary>
+public static class ForwardedHeaders
+{
+    private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "host", "content-length", "content-type", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade",
+        "proxy-authorization", "proxy-authenticate", "proxy-connection", "authorization", "cookie", "accept-encoding", "accept",
+        "expect", "origin", "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name", "last-event-id",
+    };
+
+    public static bool IsForwarded(string name) =>
+        !Dropped.Contains(name) && !name.StartsWith("mcp-param-", StringComparison.OrdinalIgnoreCase)
+        && !name.StartsWith(':');
+
+    public static void Copy(IHeaderDictionary from, HttpRequestMessage to)
+    {
+        foreach (var (name, values) in from)
+        {
+            if (IsForwarded(name))
+            {
+                to.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
+            }
+        }
+    }
+}
