@@ -7,7 +7,8 @@ namespace LightFabric.Mcp.Protocol;
 /// <summary>Writes JSON-RPC messages straight into a buffer, without building a wrapper object first.</summary>
 public static class JsonRpcWriter
 {
-    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+    // Relaxed escaping: bodies are JSON documents, never embedded in HTML.
+    private static readonly JsonWriterOptions Options = new() { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static void WriteResult(IBufferWriter<byte> output, JsonNode? id, JsonNode? result)
     {
