@@ -334,11 +334,13 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         return (http, http);
     }
 
-    private static async Task CloseAsync(UpstreamConnection? connection, IAsyncDisposable? ownedTransport)
+    private async Task CloseAsync(UpstreamConnection? connection, IAsyncDisposable? ownedTransport)
     {
         if (connection is not null)
         {
+            var tree = ProcessTree.Snapshot(ProcessId);
             await connection.DisposeAsync().ConfigureAwait(false);
+            tree.KillSurvivors();
         }
 
         if (ownedTransport is not null)
