@@ -112,7 +112,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                 ["capabilities"] = capabilities?.DeepClone() ?? new JsonObject(),
                 ["clientInfo"] = new JsonObject { ["name"] = "light-gateway", ["version"] = ClientVersion },
             };
-            var result = await connection.RequestAsync(McpMethods.Initialize, initializeParams, ct).ConfigureAwait(false);
+            var result = await connection.RequestAsync(McpMethods.Initialize, initializeParams, waitForSend: true, ct).ConfigureAwait(false);
             if (result is not JsonObject resultObject || resultObject["protocolVersion"] is not JsonValue version
                 || !version.TryGetValue(out string? negotiated))
             {
@@ -143,7 +143,15 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     /// </summary>
     /// <exception cref="UpstreamErrorException">The upstream answered with a JSON-RPC error.</exception>
     /// <exception cref="UpstreamUnavailableException">The connection is closed or closed while waiting.</exception>
-    public async Task<JsonNode?> RequestAsync(string method, JsonNode? @params, CancellationToken ct)
+    public Task<JsonNode?> RequestAsync(string method, JsonNode? @params, CancellationToken ct) =>
+        RequestAsync(method, @params, waitForSend: false, ct);
+
+    /// <param name="waitForSend">
+    /// Also wait until the transport's send has finished. Needed for initialize: the SDK's Streamable HTTP transport
+    /// hands the reply over before it has stored the session id and protocol version from the same response, and a
+    /// message sent in between would go out without them.
+    /// </param>
+    private async Task<JsonNode?> RequestAsync(string method, JsonNode? @params, bool waitForSend, CancellationToken ct)
     {
         ThrowIfClosed();
         ct.ThrowIfCancellationRequested();
@@ -159,10 +167,16 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
 
         var sendAbort = _abortSendOnCancel ? CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token) : null;
-        _ = SendRequestAsync(new JsonRpcRequest { Id = id, Method = method, Params = @params }, reply, sendAbort);
+        var send = SendRequestAsync(new JsonRpcRequest { Id = id, Method = method, Params = @params }, reply, sendAbort);
         try
         {
-            return await reply.Task.WaitAsync(ct).ConfigureAwait(false);
+            var result = await reply.Task.WaitAsync(ct).ConfigureAwait(false);
+            if (waitForSend)
+            {
+                await send.WaitAsync(ct).ConfigureAwait(false);
+            }
+
+            return result;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && !reply.Task.IsCompleted)
         {

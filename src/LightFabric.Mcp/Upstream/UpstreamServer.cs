@@ -187,18 +187,23 @@ public sealed partial class UpstreamServer : IAsyncDisposable
             try
             {
                 (var transport, ownedTransport) = CreateTransport();
-                (connection, var toolsChangedSignal) = await ConnectAsync(transport, stop).ConfigureAwait(false);
+                (connection, var toolsChangedSignal, var tools) = await ConnectAsync(transport, stop).ConfigureAwait(false);
+                _connection = connection;
+                upSince = DateTimeOffset.UtcNow;
+                _state = _state with { Status = UpstreamStatus.Up, Reason = null, NextAttemptAt = null };
+
+                // Published after the state says Up, so whoever waits for the first tools can call them at once.
+                Publish(tools);
+                LogUp(_logger, Name, Settings.Transport.ToString().ToLowerInvariant(), connection.NegotiatedProtocolVersion, _tools.Count,
+                    ProcessId is int pid ? $", pid {pid}" : "");
+
+                // Started after the first publish so a change signalled meanwhile (buffered) cannot be overwritten
+                // by the older first list.
                 workers.Add(RefreshToolsOnSignalAsync(connection, toolsChangedSignal, scope.Token));
                 if (Settings.Transport != UpstreamTransportKind.Stdio)
                 {
                     workers.Add(CheckHealthAsync(connection, scope.Token));
                 }
-
-                _connection = connection;
-                upSince = DateTimeOffset.UtcNow;
-                _state = _state with { Status = UpstreamStatus.Up, Reason = null, NextAttemptAt = null };
-                LogUp(_logger, Name, Settings.Transport.ToString().ToLowerInvariant(), connection.NegotiatedProtocolVersion, _tools.Count,
-                    ProcessId is int pid ? $", pid {pid}" : "");
 
                 await connection.Completion.WaitAsync(stop).ConfigureAwait(false);
                 reason = connection.CloseReason ?? "the connection ended";
@@ -260,7 +265,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
 
     /// <returns>The connection and the signal its tools/list_changed notifications write to; subscribed before the
     /// first tools/list so that no change between reading and watching is lost.</returns>
-    private async Task<(UpstreamConnection Connection, Channel<bool> ToolsChanged)> ConnectAsync(IClientTransport transport, CancellationToken stop)
+    private async Task<(UpstreamConnection Connection, Channel<bool> ToolsChanged, List<JsonObject> Tools)> ConnectAsync(IClientTransport transport, CancellationToken stop)
     {
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
         connectTimeout.CancelAfter(Settings.ConnectTimeout);
@@ -271,8 +276,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 AnswerServerRequestAsync, _logger, connectTimeout.Token).ConfigureAwait(false);
             var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
             connection.NotificationReceived += (method, @params) => OnNotification(signal, method, @params);
-            Publish(await ListToolsAsync(connection, connectTimeout.Token).ConfigureAwait(false));
-            return (connection, signal);
+            return (connection, signal, await ListToolsAsync(connection, connectTimeout.Token).ConfigureAwait(false));
         }
         catch (Exception ex)
         {
