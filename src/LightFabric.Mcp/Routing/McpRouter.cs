@@ -268,7 +268,7 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
 
     private static string Describe(ToolTarget target) => target switch
     {
-        ConfiguredToolTarget configured => $"{configured.Tool.Method} {configured.Tool.TargetHost}{configured.Tool.Path}",
+        ConfiguredToolTarget configured => $"{configured.Tool.Method} {configured.Tool.TargetHost.ToString().TrimEnd('/')}{configured.Tool.Path}",
         UpstreamToolTarget upstream => $"{upstream.Server}/{upstream.ToolName}",
         _ => "?",
     };

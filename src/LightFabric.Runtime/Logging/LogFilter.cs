@@ -116,15 +116,20 @@ public sealed class LogFilter
             targets.Add((NormalizeTarget(target), targetLevel));
         }
 
-        // Framework request/lifetime chatter stays at warn unless the filter names it.
-        if (!targets.Any(t => t.Item1.StartsWith("Microsoft", StringComparison.OrdinalIgnoreCase)) && defaultLevel < LogLevel.Warning)
+        // Framework and MCP SDK transport chatter stays at warn unless the filter names it.
+        foreach (var quiet in QuietByDefault)
         {
-            targets.Add(("Microsoft", LogLevel.Warning));
+            if (!targets.Any(t => t.Item1.StartsWith(quiet, StringComparison.OrdinalIgnoreCase)) && defaultLevel < LogLevel.Warning)
+            {
+                targets.Add((quiet, LogLevel.Warning));
+            }
         }
 
         var sorted = targets.OrderByDescending(t => t.Item1.Length).ToArray();
         return new LogFilter(text.Length == 0 ? "info" : text, defaultLevel, sorted);
     }
+
+    private static string[] QuietByDefault => ["Microsoft", "ModelContextProtocol"];
 
     private static string NormalizeTarget(string target)
     {

@@ -1,0 +1,270 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using LightFabric.Testing;
+
+namespace LightFabric.Gateway.Tests.Mcp;
+
+/// <summary>The /mcp Streamable HTTP contract: sessions, versions, HTTP status codes and JSON-RPC errors.</summary>
+public sealed class McpTransportTests
+{
+    private const string OneTool = """
+        mcp-router.tools:
+          - {name: health_check, targetHost: "http://127.0.0.1:9", path: /ping, method: GET}
+        """;
+
+    private static async Task<(IAsyncDisposable Runtime, HttpClient Client, McpWire Wire)> StartAsync(TempDirectory dir, string extra = "")
+    {
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(OneTool + "\n" + extra));
+        return (runtime, client, new McpWire(client));
+    }
+
+    [Theory]
+    [InlineData("2025-03-26", "2025-03-26")]
+    [InlineData("2025-06-18", "2025-06-18")]
+    [InlineData("2025-11-25", "2025-11-25")]
+    [InlineData("2099-01-01", "2025-11-25")]
+    [InlineData("2024-11-05", "2025-11-25")]
+    public async Task Initialize_answers_the_clients_version_or_the_newest_and_issues_a_session(string requested, string answered)
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, wire) = await StartAsync(dir);
+        await using var _ = runtime;
+        using var __ = client;
+
+        var reply = await wire.InitializeAsync(requested);
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+        Assert.Equal(answered, reply.Result!["protocolVersion"]!.GetValue<string>());
+        Assert.Equal("light-gateway-mcp", reply.Result!["serverInfo"]!["name"]!.GetValue<string>());
+        Assert.True(reply.Result!["capabilities"]!["tools"]!["listChanged"]!.GetValue<bool>());
+        Assert.Equal(32, reply.Header("Mcp-Session-Id")!.Length);
+        Assert.Equal(answered, reply.Header("MCP-Protocol-Version"));
+    }
+
+    [Fact]
+    public async Task Sessions_are_required_known_and_end_with_delete()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, wire) = await StartAsync(dir);
+        await using var _ = runtime;
+        using var __ = client;
+
+        var missing = await wire.RequestAsync("tools/list");
+        Assert.Equal(HttpStatusCode.BadRequest, missing.Status);
+        Assert.Equal(-32600, missing.ErrorCode);
+
+        var unknown = await wire.RequestAsync("tools/list", sessionId: "0123456789abcdef0123456789abcdef");
+        Assert.Equal(HttpStatusCode.NotFound, unknown.Status);
+        Assert.Contains("initialize", unknown.ErrorMessage);
+
+        await wire.InitializeAsync();
+        var ping = await wire.RequestAsync("ping");
+        Assert.Equal(HttpStatusCode.OK, ping.Status);
+        Assert.Equal("{}", ping.Result!.ToJsonString());
+
+        var notification = await wire.NotifyAsync("notifications/initialized");
+        Assert.Equal(HttpStatusCode.Accepted, notification.Status);
+        Assert.Equal("", notification.Raw);
+
+        var clientResponse = await wire.SendAsync("""{"jsonrpc":"2.0","id":"s-1","result":{}}""");
+        Assert.Equal(HttpStatusCode.Accepted, clientResponse.Status);
+
+        var deleted = await wire.SendAsync("", method: "DELETE");
+        Assert.Equal(HttpStatusCode.OK, deleted.Status);
+
+        var afterDelete = await wire.RequestAsync("tools/list");
+        Assert.Equal(HttpStatusCode.NotFound, afterDelete.Status);
+    }
+
+    [Fact]
+    public async Task The_session_id_is_also_accepted_from_the_query()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, wire) = await StartAsync(dir);
+        await using var _ = runtime;
+        using var __ = client;
+        await wire.InitializeAsync();
+
+        var byQuery = new McpWire(client, "/mcp?sessionId=" + wire.SessionId);
+        var reply = await byQuery.RequestAsync("ping");
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+    }
+
+    [Fact]
+    public async Task Bad_input_gets_clear_4xx_errors_never_500()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, wire) = await StartAsync(dir, "mcp-router.maxRequestBodyBytes: 2048\nmcp-router.maxJsonDepth: 8");
+        await using var _ = runtime;
+        using var __ = client;
+        await wire.InitializeAsync();
+
+        var parse = await wire.SendAsync("{not json");
+        Assert.Equal((HttpStatusCode.BadRequest, -32700), (parse.Status, parse.ErrorCode));
+
+        var batch = await wire.SendAsync("""[{"jsonrpc":"2.0","id":1,"method":"ping"}]""");
+        Assert.Equal((HttpStatusCode.BadRequest, -32600), (batch.Status, batch.ErrorCode));
+
+        var noVersion = await wire.SendAsync("""{"id":1,"method":"ping"}""");
+        Assert.Equal((HttpStatusCode.BadRequest, -32600), (noVersion.Status, noVersion.ErrorCode));
+
+        var tooDeep = await wire.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{}}}}}}}}}}""");
+        Assert.Equal((HttpStatusCode.BadRequest, -32700), (tooDeep.Status, tooDeep.ErrorCode));
+        Assert.Contains("maxJsonDepth", tooDeep.ErrorMessage);
+
+        var tooLarge = await wire.SendAsync("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + new string('x', 4096) + "\"}}");
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.Status);
+        Assert.Contains("maxRequestBodyBytes", tooLarge.ErrorMessage);
+
+        var wrongType = await wire.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", contentType: "text/plain");
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, wrongType.Status);
+
+        var notAcceptable = await wire.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", accept: "text/html");
+        Assert.Equal(HttpStatusCode.NotAcceptable, notAcceptable.Status);
+
+        var put = await wire.SendAsync("", method: "PUT");
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, put.Status);
+        Assert.Contains("POST", put.Raw);
+
+        var getWithoutStream = await wire.SendAsync("", method: "GET", accept: "application/json");
+        Assert.Equal(HttpStatusCode.NotAcceptable, getWithoutStream.Status);
+
+        var badVersion = await wire.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", headers: new Dictionary<string, string> { ["MCP-Protocol-Version"] = "1999-01-01" });
+        Assert.Equal((HttpStatusCode.BadRequest, -32600), (badVersion.Status, badVersion.ErrorCode));
+
+        var unknownMethod = await wire.RequestAsync("resources/teleport");
+        Assert.Equal((HttpStatusCode.OK, -32601), (unknownMethod.Status, unknownMethod.ErrorCode));
+
+        var noName = await wire.RequestAsync("tools/call", new JsonObject { ["arguments"] = new JsonObject() });
+        Assert.Equal((HttpStatusCode.OK, -32602), (noName.Status, noName.ErrorCode));
+
+        var badArguments = await wire.RequestAsync("tools/call", new JsonObject { ["name"] = "health_check", ["arguments"] = "x" });
+        Assert.Equal(-32602, badArguments.ErrorCode);
+
+        var unknownTool = await wire.RequestAsync("tools/call", new JsonObject { ["name"] = "no_such_tool" });
+        Assert.Equal(-32602, unknownTool.ErrorCode);
+        Assert.Contains("no_such_tool", unknownTool.ErrorMessage);
+
+        // The session still works after all of that.
+        Assert.Equal(HttpStatusCode.OK, (await wire.RequestAsync("ping")).Status);
+    }
+
+    [Fact]
+    public async Task Session_caps_answer_503_for_the_store_and_429_per_client()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, _) = await StartAsync(dir, "mcp-router.maxSessions: 3\nmcp-router.maxSessionsPerClient: 2");
+        await using var __ = runtime;
+        using var ___ = client;
+
+        Assert.Equal(HttpStatusCode.OK, (await new McpWire(client).InitializeAsync(clientName: "a")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await new McpWire(client).InitializeAsync(clientName: "a")).Status);
+        var perClient = await new McpWire(client).InitializeAsync(clientName: "a");
+        Assert.Equal(HttpStatusCode.TooManyRequests, perClient.Status);
+        Assert.Null(perClient.Header("Mcp-Session-Id"));
+
+        var third = new McpWire(client);
+        Assert.Equal(HttpStatusCode.OK, (await third.InitializeAsync(clientName: "b")).Status);
+        var full = await new McpWire(client).InitializeAsync(clientName: "c");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, full.Status);
+        Assert.Contains("maxSessions", full.ErrorMessage);
+
+        // Ending a session frees its place.
+        await third.SendAsync("", method: "DELETE");
+        Assert.Equal(HttpStatusCode.OK, (await new McpWire(client).InitializeAsync(clientName: "c")).Status);
+    }
+
+    [Fact]
+    public async Task Idle_sessions_expire_and_get_404()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, wire) = await StartAsync(dir, "mcp-router.sessionIdleTimeoutMs: 300");
+        await using var _ = runtime;
+        using var __ = client;
+        await wire.InitializeAsync();
+        Assert.Equal(HttpStatusCode.OK, (await wire.RequestAsync("ping")).Status);
+
+        await Task.Delay(700);
+
+        Assert.Equal(HttpStatusCode.NotFound, (await wire.RequestAsync("ping")).Status);
+    }
+
+    [Fact]
+    public async Task A_client_accepting_only_event_streams_gets_one_sse_event()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, wire) = await StartAsync(dir);
+        await using var _ = runtime;
+        using var __ = client;
+        await wire.InitializeAsync();
+
+        var reply = await wire.SendAsync("""{"jsonrpc":"2.0","id":7,"method":"ping"}""", accept: "text/event-stream");
+
+        Assert.Equal("text/event-stream", reply.ContentType);
+        Assert.StartsWith("event: message\ndata: {", reply.Raw);
+        Assert.Equal(7, reply.Message!["id"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Tools_list_pages_with_next_cursor_and_rejects_a_bad_cursor()
+    {
+        using var dir = new TempDirectory();
+        var tools = string.Join("\n", Enumerable.Range(1, 5).Select(i => $"  - {{name: tool_{i}, targetHost: \"http://127.0.0.1:9\", path: /t{i}, method: GET}}"));
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With("mcp-router.toolsPageSize: 2\nmcp-router.tools:\n" + tools));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+
+        var first = await wire.RequestAsync("tools/list");
+        Assert.Equal(2, first.Result!["tools"]!.AsArray().Count);
+        Assert.NotNull(first.Result!["nextCursor"]);
+        Assert.Equal(["tool_1", "tool_2", "tool_3", "tool_4", "tool_5"], await wire.ListToolNamesAsync());
+
+        var bad = await wire.RequestAsync("tools/list", new JsonObject { ["cursor"] = "not-a-cursor" });
+        Assert.Equal(-32602, bad.ErrorCode);
+    }
+
+    [Fact]
+    public async Task Sessions_survive_a_reload_and_open_streams_hear_that_the_tool_list_changed()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(OneTool));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+
+        using var streamRequest = new HttpRequestMessage(HttpMethod.Get, "/mcp");
+        streamRequest.Headers.Add("Accept", "text/event-stream");
+        streamRequest.Headers.Add("Mcp-Session-Id", wire.SessionId);
+        using var stream = await client.SendAsync(streamRequest, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, stream.StatusCode);
+        Assert.Equal("text/event-stream", stream.Content.Headers.ContentType!.MediaType);
+
+        var second = await wire.SendAsync("", method: "GET", accept: "text/event-stream");
+        Assert.Equal(HttpStatusCode.Conflict, second.Status);
+
+        dir.WriteConfig("values.yml", "server.httpPort: 0\n" + McpGatewayConfig.With("""
+            mcp-router.tools:
+              - {name: health_check, targetHost: "http://127.0.0.1:9", path: /ping, method: GET}
+              - {name: added_tool, targetHost: "http://127.0.0.1:9", path: /added, method: GET}
+            """));
+        var report = await runtime.ReloadAsync();
+        Assert.True(report.Applied, string.Join("; ", report.Problems));
+
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var received = new StringBuilder();
+        while (!received.ToString().Contains("notifications/tools/list_changed"))
+        {
+            var line = await reader.ReadLineAsync(timeout.Token);
+            Assert.NotNull(line);
+            received.AppendLine(line);
+        }
+
+        Assert.Contains("added_tool", await wire.ListToolNamesAsync());
+    }
+}
