@@ -317,8 +317,8 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 EnvironmentVariables = StdioEnvironment.Build(Settings),
                 StandardErrorLines = line => LogStderr(_logger, Name, line),
 
-                // The SDK waits this long for the child to exit before killing its tree; it never closes stdin first,
-                // so the wait only delays shutdown.
+                // How long the SDK lets the child exit on its own at shutdown before it kills the process tree;
+                // MCP servers exit promptly when their input ends, and a long wait only delays reconnects.
                 ShutdownTimeout = TimeSpan.FromMilliseconds(500),
             };
             var loggerFactory = new SdkTransportLoggerFactory(_loggerFactory, pid => _processId = pid);
