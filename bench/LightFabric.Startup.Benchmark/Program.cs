@@ -6,7 +6,7 @@ using System.Runtime.InteropServices;
 // which the runtime writes only after config is loaded, the model built and the listeners bound.
 var options = ParseArgs(args);
 var binary = Path.GetFullPath(options.GetValueOrDefault("--binary") ?? throw new ArgumentException("--binary PATH is required"));
-var directory = Path.GetFullPath(options.GetValueOrDefault("--dir") ?? "quickstart");
+var directory = Path.GetFullPath(options.GetValueOrDefault("--dir") ?? "bench/LightFabric.Startup.Benchmark");
 var runs = int.Parse(options.GetValueOrDefault("--runs") ?? "20", CultureInfo.InvariantCulture);
 var warmup = int.Parse(options.GetValueOrDefault("--warmup") ?? "3", CultureInfo.InvariantCulture);
 var output = options.GetValueOrDefault("--out");
@@ -34,7 +34,7 @@ if (output is not null)
 
         Command: `bash bench/LightFabric.Startup.Benchmark/run.sh` (publishes light-gateway Release, ReadyToRun, linux-x64, then runs this program)
         Measured: process start → the "ready: listening on" log line (config loaded, model built and validated, listeners bound)
-        Config: `quickstart/` with `SERVER_HTTPPORT=0`; {warmup} warm-up runs discarded
+        Config: `{Path.GetRelativePath(Environment.CurrentDirectory, directory)}/config/values.yml` (the quick start without MCP) with `SERVER_HTTPPORT=0`; {warmup} warm-up runs discarded
         Machine: {Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, .NET {Environment.Version}
         Date: {DateTime.UtcNow:yyyy-MM-dd}
         Target: under 300 ms
