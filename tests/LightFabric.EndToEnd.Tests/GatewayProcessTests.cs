@@ -7,7 +7,8 @@ namespace LightFabric.EndToEnd.Tests;
 
 public sealed class GatewayProcessTests
 {
-    private static readonly Dictionary<string, string> AnyPort = new() { ["SERVER_HTTPPORT"] = "0" };
+    // The quick start's upstream MCP server is left out here (it has its own test in QuickstartMcpTests).
+    private static readonly Dictionary<string, string> AnyPort = new() { ["SERVER_HTTPPORT"] = "0", ["MCP_ROUTER_SERVERS"] = "[]" };
 
     private static TempDirectory QuickstartCopy()
     {

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LightFabric.Testing;
+
+namespace LightFabric.EndToEnd.Tests;
+
+/// <summary>
+/// The quick start as the README runs it, with its upstream started from the locally installed copy of the same
+/// npm package (instead of npx), driven by the official TypeScript SDK client.
+/// </summary>
+public sealed class QuickstartMcpTests
+{
+    [Fact]
+    public async Task The_typescript_sdk_client_lists_and_calls_stdio_and_http_api_tools_through_the_quickstart()
+    {
+        var peers = McpPeers.Instance;
+        using var dir = new TempDirectory();
+        RepoPaths.CopyDirectory(RepoPaths.Quickstart, dir.Path);
+        var servers = new JsonArray(new JsonObject
+        {
+            ["name"] = "everything",
+            ["transport"] = "stdio",
+            ["command"] = new JsonArray(peers.NodePath, peers.EverythingServerScript, "stdio"),
+        });
+        var environment = new Dictionary<string, string>
+        {
+            ["SERVER_HTTPPORT"] = "0",
+            ["MCP_ROUTER_SERVERS"] = servers.ToJsonString(),
+        };
+        await using var gateway = GatewayProcess.Start(RepoPaths.Root, ["--dir", dir.Path], environment);
+        var url = await gateway.WaitForReadyAsync();
+
+        // The quick start's HTTP API tool calls the gateway's own /ping on port 8080; point it at this gateway.
+        var calls = new JsonArray(
+            new JsonObject { ["name"] = "echo", ["arguments"] = new JsonObject { ["message"] = "through the gateway" } },
+            new JsonObject { ["name"] = "get-sum", ["arguments"] = new JsonObject { ["a"] = 20, ["b"] = 22 } },
+            new JsonObject { ["name"] = "no-such-tool" });
+        var output = await RunClientAsync(peers, new Uri(url, "/mcp"), calls);
+
+        var tools = output["tools"]!.AsArray().Select(t => t!.GetValue<string>()).ToArray();
+        Assert.Contains("echo", tools);
+        Assert.Contains("gateway_health", tools);
+        Assert.Equal("light-gateway-mcp", output["server"]!["name"]!.GetValue<string>());
+        Assert.Equal("Echo: through the gateway", output["results"]!["echo"]!["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains("42", output["results"]!["get-sum"]!["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(-32602, output["results"]!["no-such-tool"]!["error"]!["code"]!.GetValue<int>());
+
+        // SIGTERM stops the upstream child with the gateway: no orphan is left.
+        var children = ChildrenOf(gateway.Pid).ToArray();
+        Assert.NotEmpty(children);
+        gateway.Signal(PosixSignalNumber.SIGTERM);
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (children.Any(Alive) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(100);
+        }
+
+        Assert.DoesNotContain(children, Alive);
+    }
+
+    private static async Task<JsonObject> RunClientAsync(McpPeers peers, Uri endpoint, JsonArray calls)
+    {
+        var start = new ProcessStartInfo(peers.NodePath)
+        {
+            WorkingDirectory = peers.PeersDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(peers.PeersDirectory, "gateway-client.mjs"));
+        start.ArgumentList.Add(endpoint.ToString());
+        start.ArgumentList.Add(calls.ToJsonString());
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        Assert.True(process.ExitCode == 0, $"gateway-client.mjs exited with {process.ExitCode}: {await stderr}");
+        return JsonNode.Parse((await stdout).Trim().Split('\n').Last())!.AsObject();
+    }
+
+    /// <summary>Running (a zombie counts as gone: only its exit status is left).</summary>
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[stat.LastIndexOf(')') + 2] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Processes whose parent is the given pid (Linux /proc).</summary>
+    private static IEnumerable<int> ChildrenOf(int parent)
+    {
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(dir, "stat"));
+            }
+            catch (IOException)
+            {
+                continue;
+            }
+
+            // Fields after the command name: state, ppid, …
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            if (int.TryParse(fields[1], out var ppid) && ppid == parent)
+            {
+                yield return pid;
+            }
+        }
+    }
+}

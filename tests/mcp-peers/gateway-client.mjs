@@ -1,0 +1,33 @@
+// Connects to an MCP endpoint with the official TypeScript SDK client, lists every tool (all pages),
+// makes the calls given as JSON and prints one JSON object with what it saw.
+// Usage: node gateway-client.mjs <url> '[{"name":"echo","arguments":{"message":"hi"}}]'
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+const [url, callsJson] = process.argv.slice(2);
+const client = new Client({ name: "light-fabric-e2e", version: "1.0.0" });
+const transport = new StreamableHTTPClientTransport(new URL(url));
+await client.connect(transport);
+
+const tools = [];
+let cursor;
+do {
+  const page = await client.listTools(cursor ? { cursor } : {});
+  tools.push(...page.tools.map((t) => t.name));
+  cursor = page.nextCursor;
+} while (cursor);
+
+const results = {};
+for (const call of JSON.parse(callsJson ?? "[]")) {
+  try {
+    results[call.name] = await client.callTool({ name: call.name, arguments: call.arguments ?? {} });
+  } catch (error) {
+    results[call.name] = { error: { code: error.code, message: error.message } };
+  }
+}
+
+const sessionId = transport.sessionId;
+const protocolVersion = transport.protocolVersion;
+await transport.terminateSession();
+await client.close();
+console.log(JSON.stringify({ sessionId, protocolVersion, server: client.getServerVersion(), tools, results }));
