@@ -1,0 +1,168 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace LightFabric.Mcp.Benchmark;
+
+/// <summary>
+/// A minimal, cheap MCP Streamable HTTP server with one tool, <c>echo</c>. Answers every request with
+/// <c>application/json</c>; no SSE, no logging, no session bookkeeping beyond handing out ids.
+/// </summary>
+internal sealed class FastUpstream : IAsyncDisposable
+{
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+    private readonly WebApplication _app;
+
+    private FastUpstream(WebApplication app, string url)
+    {
+        _app = app;
+        Url = url;
+    }
+
+    /// <summary>The MCP endpoint, e.g. http://127.0.0.1:41234/mcp.</summary>
+    public string Url { get; }
+
+    public static async Task<FastUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+        var app = builder.Build();
+        app.MapPost("/mcp", HandlePostAsync);
+        app.MapDelete("/mcp", () => Results.Ok());
+        app.MapGet("/mcp", () => Results.StatusCode(StatusCodes.Status405MethodNotAllowed));
+        await app.StartAsync().ConfigureAwait(false);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new FastUpstream(app, address.TrimEnd('/') + "/mcp");
+    }
+
+    private static async Task HandlePostAsync(HttpContext context)
+    {
+        var reader = context.Request.BodyReader;
+        ReadResult read;
+        while (true)
+        {
+            read = await reader.ReadAsync().ConfigureAwait(false);
+            if (read.IsCompleted)
+            {
+                break;
+            }
+
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+
+        var buffer = read.Buffer;
+        var response = context.Response;
+        try
+        {
+            using var document = JsonDocument.Parse(buffer);
+            var root = document.RootElement;
+            var method = root.TryGetProperty("method", out var m) ? m.GetString() : null;
+            if (!root.TryGetProperty("id", out var id))
+            {
+                response.StatusCode = StatusCodes.Status202Accepted;
+                return;
+            }
+
+            var @params = root.TryGetProperty("params", out var p) ? p : default;
+            response.ContentType = "application/json";
+            if (method == "initialize")
+            {
+                response.Headers["Mcp-Session-Id"] = Guid.NewGuid().ToString("N");
+            }
+
+            var output = new ArrayBufferWriter<byte>(256);
+            using (var writer = new Utf8JsonWriter(output, WriterOptions))
+            {
+                writer.WriteStartObject();
+                writer.WriteString("jsonrpc", "2.0");
+                writer.WritePropertyName("id");
+                id.WriteTo(writer);
+                switch (method)
+                {
+                    case "initialize":
+                        writer.WriteStartObject("result");
+                        writer.WriteString("protocolVersion",
+                            @params.ValueKind == JsonValueKind.Object && @params.TryGetProperty("protocolVersion", out var version)
+                                ? version.GetString() : "2025-06-18");
+                        writer.WriteStartObject("capabilities");
+                        writer.WriteStartObject("tools");
+                        writer.WriteEndObject();
+                        writer.WriteEndObject();
+                        writer.WriteStartObject("serverInfo");
+                        writer.WriteString("name", "fast-upstream");
+                        writer.WriteString("version", "1.0.0");
+                        writer.WriteEndObject();
+                        writer.WriteEndObject();
+                        break;
+                    case "tools/list":
+                        writer.WriteStartObject("result");
+                        writer.WriteStartArray("tools");
+                        writer.WriteStartObject();
+                        writer.WriteString("name", "echo");
+                        writer.WriteString("description", "Returns its text argument.");
+                        writer.WriteStartObject("inputSchema");
+                        writer.WriteString("type", "object");
+                        writer.WriteStartObject("properties");
+                        writer.WriteStartObject("text");
+                        writer.WriteString("type", "string");
+                        writer.WriteEndObject();
+                        writer.WriteEndObject();
+                        writer.WriteEndObject();
+                        writer.WriteEndObject();
+                        writer.WriteEndArray();
+                        writer.WriteEndObject();
+                        break;
+                    case "tools/call":
+                        var text = @params.ValueKind == JsonValueKind.Object && @params.TryGetProperty("arguments", out var arguments)
+                            && arguments.ValueKind == JsonValueKind.Object && arguments.TryGetProperty("text", out var t) ? t.GetString() : "";
+                        writer.WriteStartObject("result");
+                        writer.WriteStartArray("content");
+                        writer.WriteStartObject();
+                        writer.WriteString("type", "text");
+                        writer.WriteString("text", text);
+                        writer.WriteEndObject();
+                        writer.WriteEndArray();
+                        writer.WriteEndObject();
+                        break;
+                    case "ping":
+                        writer.WriteStartObject("result");
+                        writer.WriteEndObject();
+                        break;
+                    default:
+                        writer.WriteStartObject("error");
+                        writer.WriteNumber("code", -32601);
+                        writer.WriteString("message", "Method not found");
+                        writer.WriteEndObject();
+                        break;
+                }
+
+                writer.WriteEndObject();
+            }
+
+            response.ContentLength = output.WrittenCount;
+            await response.Body.WriteAsync(output.WrittenMemory).ConfigureAwait(false);
+        }
+        catch (JsonException)
+        {
+            response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        finally
+        {
+            reader.AdvanceTo(buffer.End);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+}

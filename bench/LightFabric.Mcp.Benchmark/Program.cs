@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using System.Text;
+using LightFabric.Mcp.Benchmark;
+
+// tools/call echo through light-gateway versus directly against the same upstream, plus the gateway's memory
+// for idle MCP sessions. See run.sh.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var options = ParseArgs(args);
+var binary = Path.GetFullPath(options.GetValueOrDefault("--binary") ?? throw new ArgumentException("--binary PATH is required"));
+var warmup = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--warmup") ?? "3", CultureInfo.InvariantCulture));
+var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--duration") ?? "10", CultureInfo.InvariantCulture));
+var levels = (options.GetValueOrDefault("--concurrency") ?? "1,16,64").Split(',').Select(t => int.Parse(t, CultureInfo.InvariantCulture)).ToArray();
+var rounds = int.Parse(options.GetValueOrDefault("--rounds") ?? "1", CultureInfo.InvariantCulture);
+var sessionCount = int.Parse(options.GetValueOrDefault("--sessions") ?? "10000", CultureInfo.InvariantCulture);
+var output = options.GetValueOrDefault("--out");
+var command = options.GetValueOrDefault("--command") ?? "bash bench/LightFabric.Mcp.Benchmark/run.sh";
+var loadAtStart = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+
+await using var upstream = await FastUpstream.StartAsync();
+Console.WriteLine($"upstream: {upstream.Url}");
+await using var gateway = await GatewayProcess.StartAsync(binary, upstream.Url);
+Console.WriteLine($"gateway: {gateway.BaseUrl} (pid {gateway.ProcessId})");
+var rssAtReady = gateway.ReadRssBytes();
+
+using var http = new HttpClient(new SocketsHttpHandler
+{
+    MaxConnectionsPerServer = int.MaxValue,
+    PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
+    PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+    UseProxy = false,
+    UseCookies = false,
+    AllowAutoRedirect = false,
+    AutomaticDecompression = DecompressionMethods.None,
+})
+{
+    Timeout = TimeSpan.FromSeconds(30),
+};
+var direct = new Uri(upstream.Url);
+var through = new Uri(gateway.BaseUrl.TrimEnd('/') + "/mcp");
+
+// The gateway publishes the upstream's tools once connected; wait until echo is listed and callable.
+await WaitForEchoAsync(http, through);
+
+var results = new List<RunResult>();
+for (var round = 1; round <= rounds; round++)
+{
+    foreach (var level in levels)
+    {
+        foreach (var (name, endpoint, gw) in new[] { ("direct", direct, (GatewayProcess?)null), ("gateway", through, gateway) })
+        {
+            var result = await LoadRun.RunAsync(name, http, endpoint, level, round, warmup, duration, gw);
+            results.Add(result);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round {round} c={level,3} {name,-7} {result.RequestsPerSecond,9:0} req/s  p50 {result.P50Ms:0.000} ms  p90 {result.P90Ms:0.000} ms  p99 {result.P99Ms:0.000} ms  max {result.MaxMs:0.0} ms  errors {result.Errors}  gateway cpu {result.GatewayCpuPercent:0}% ({result.GatewayCpuMicros:0} us/req)  bench cpu {result.BenchCpuPercent:0}% ({result.BenchCpuMicros:0} us/req)  other cpu {result.OtherCpuPercent:0}%"));
+        }
+    }
+}
+
+// Idle sessions: RSS of the idle gateway, then open N sessions (initialize + notifications/initialized each) and
+// read it again after a second. Nothing is forced (no GC call, no trimming).
+http.Dispose();
+using var sessionHttp = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64, UseProxy = false, UseCookies = false });
+await Task.Delay(TimeSpan.FromSeconds(2));
+var rssIdle = gateway.ReadRssBytes();
+var sessionClock = Stopwatch.StartNew();
+var opened = 0;
+await Parallel.ForEachAsync(Enumerable.Range(0, sessionCount), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (_, ct) =>
+{
+    var client = new McpClient(sessionHttp, through);
+    await client.InitializeAsync(ct);
+    Interlocked.Increment(ref opened);
+});
+var sessionSeconds = sessionClock.Elapsed.TotalSeconds;
+await Task.Delay(TimeSpan.FromSeconds(1));
+var rssSessions = gateway.ReadRssBytes();
+var sessionDelta = rssSessions - rssIdle;
+Console.WriteLine($"sessions: {opened} opened in {sessionSeconds:0.0} s; RSS at ready {Mb(rssAtReady)}, idle {Mb(rssIdle)}, with sessions {Mb(rssSessions)}, delta {Mb(sessionDelta)} ({sessionDelta / Math.Max(1, opened)} B/session)");
+Console.WriteLine($"gateway warnings during the run: {gateway.Warnings}{(gateway.LastWarning is null ? "" : " (last: " + gateway.LastWarning + ")")}");
+
+if (output is not null)
+{
+    await File.WriteAllTextAsync(output, Report());
+    Console.WriteLine($"wrote {output}");
+}
+
+return 0;
+
+string Report()
+{
+    var cpu = File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
+        : "unknown";
+    var text = new StringBuilder();
+    text.AppendLine("# MCP tools/call through light-gateway vs direct");
+    text.AppendLine();
+    text.AppendLine($"Command: `{command}`  ");
+    text.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  ");
+    text.AppendLine($"Machine: {Environment.ProcessorCount} cores ({cpu}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at start: {loadAtStart}  ");
+    text.AppendLine($"Load generator: this program, closed loop, one MCP session per worker, warm-up {warmup.TotalSeconds:0.#} s then {duration.TotalSeconds:0.#} s measured per run, direct and gateway alternating at each level, {rounds} round(s)  ");
+    text.AppendLine("Upstream: in-process Kestrel Streamable HTTP MCP server with one tool, `echo` (application/json answers, no logging)  ");
+    text.AppendLine("Gateway: published light-gateway (Release, ReadyToRun) as a child process, `LIGHT_LOG=warn,LightFabric.Runtime=info` (the runtime category only for the ready line), chain `[mcp]` only on /mcp, one `transport: http` upstream, `prefixMode: never`, its shipped GC settings (workstation GC)  ");
+    text.AppendLine("Request: `tools/call` `echo` with a 64-character text argument; latency is the client-side time of one HTTP request/response");
+    text.AppendLine();
+    text.AppendLine("**All three parties share the same cores:** the load generator, the upstream and the gateway run on one machine, so");
+    text.AppendLine("at saturation the gateway competes for CPU with the client and the upstream. Throughput ratios are therefore a lower");
+    text.AppendLine("bound of what the gateway does on its own cores, and direct runs have the whole machine for client + upstream only.");
+    text.AppendLine();
+    text.AppendLine("## tools/call");
+    text.AppendLine();
+    text.AppendLine("| round | concurrency | target | req/s | p50 | p90 | p99 | max | errors | gateway CPU | gateway CPU/req | bench CPU | bench CPU/req | other CPU |");
+    text.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var r in results)
+    {
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Round} | {r.Concurrency} | {r.Target} | {r.RequestsPerSecond:0} | {r.P50Ms:0.000} ms | {r.P90Ms:0.000} ms | {r.P99Ms:0.000} ms | {r.MaxMs:0.0} ms | {r.Errors} | {(double.IsNaN(r.GatewayCpuPercent) ? "–" : r.GatewayCpuPercent.ToString("0", CultureInfo.InvariantCulture) + " %")} | {(double.IsNaN(r.GatewayCpuPercent) ? "–" : r.GatewayCpuMicros.ToString("0", CultureInfo.InvariantCulture) + " µs")} | {r.BenchCpuPercent:0} % | {r.BenchCpuMicros:0} µs | {r.OtherCpuPercent:0} % |"));
+    }
+
+    text.AppendLine();
+    text.AppendLine("CPU columns: CPU time used during the measured period as % of one core (200 % = both cores); bench = load generator + upstream");
+    text.AppendLine("(this process); other = the rest of the machine (from /proc/stat), i.e. work that was not part of the benchmark.");
+    text.AppendLine();
+    text.AppendLine("## Summary");
+    text.AppendLine();
+    text.AppendLine("| concurrency | direct req/s | gateway req/s | gateway / direct | direct p50 | gateway p50 | added p50 |");
+    text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+    foreach (var level in levels)
+    {
+        var d = results.Where(r => r.Concurrency == level && r.Target == "direct").ToArray();
+        var g = results.Where(r => r.Concurrency == level && r.Target == "gateway").ToArray();
+        double dRps = Median(d.Select(r => r.RequestsPerSecond)), gRps = Median(g.Select(r => r.RequestsPerSecond));
+        double dP50 = Median(d.Select(r => r.P50Ms)), gP50 = Median(g.Select(r => r.P50Ms));
+        text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {level} | {dRps:0} | {gRps:0} | {gRps / dRps * 100:0} % | {dP50:0.000} ms | {gP50:0.000} ms | {gP50 - dP50:0.000} ms |"));
+    }
+
+    if (rounds > 1)
+    {
+        text.AppendLine();
+        text.AppendLine($"Summary values are medians over the {rounds} rounds.");
+    }
+
+    text.AppendLine();
+    text.AppendLine("## Idle MCP sessions (gateway RSS, VmRSS from /proc/PID/status)");
+    text.AppendLine();
+    text.AppendLine("| state | RSS |");
+    text.AppendLine("|---|---:|");
+    text.AppendLine($"| just ready (before any load) | {Mb(rssAtReady)} |");
+    text.AppendLine($"| idle after the tools/call runs (2 s pause) | {Mb(rssIdle)} |");
+    text.AppendLine($"| with {opened} more sessions open, 1 s after the last initialize | {Mb(rssSessions)} |");
+    text.AppendLine($"| difference | {Mb(sessionDelta)} ({sessionDelta / Math.Max(1, opened)} bytes per session) |");
+    text.AppendLine();
+    text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+        $"Each session: initialize + notifications/initialized, 16 in parallel; {opened} sessions took {sessionSeconds:0.0} s ({opened / sessionSeconds:0} sessions/s). No GC was forced."));
+    text.AppendLine();
+    text.AppendLine($"Gateway warn/error log lines during the whole run: {gateway.Warnings}. Load average at the end: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}.");
+    return text.ToString().Replace("\r", "");
+}
+
+static double Median(IEnumerable<double> values)
+{
+    var sorted = values.Order().ToArray();
+    return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static string Mb(long bytes) => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1048576.0:0.0} MB");
+
+static async Task WaitForEchoAsync(HttpClient http, Uri endpoint)
+{
+    var client = new McpClient(http, endpoint);
+    await client.InitializeAsync();
+    var deadline = Stopwatch.StartNew();
+    while (true)
+    {
+        var list = await client.RequestAsync("tools/list", "{}");
+        if (list.Contains("\"echo\"", StringComparison.Ordinal) && await client.CallEchoAsync(client.EchoBody("hello")))
+        {
+            break;
+        }
+
+        if (deadline.Elapsed > TimeSpan.FromSeconds(30))
+        {
+            throw new InvalidOperationException($"the gateway does not list a callable echo tool: {list}");
+        }
+
+        await Task.Delay(100);
+    }
+
+    await client.DeleteAsync();
+}
+
+static Dictionary<string, string> ParseArgs(string[] args)
+{
+    var result = new Dictionary<string, string>();
+    for (var i = 0; i + 1 < args.Length; i += 2)
+    {
+        result[args[i]] = args[i + 1];
+    }
+
+    return result;
+}
