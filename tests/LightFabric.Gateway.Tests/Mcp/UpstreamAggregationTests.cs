@@ -28,13 +28,15 @@ public sealed class UpstreamAggregationTests
         """;
 
     [Fact]
-    public async Task Three_upstreams_behind_one_endpoint_with_colliding_names_prefixed()
+    public async Task Stdio_http_sse_and_api_upstreams_behind_one_endpoint_with_colliding_names_prefixed()
     {
         await using var remote = await McpPeers.Instance.StartEverythingHttpAsync("streamableHttp");
+        await using var legacy = await McpPeers.Instance.StartEverythingHttpAsync("sse");
         await using var api = await TestApi.StartAsync();
         using var dir = new TempDirectory();
         var marker = "marker-" + Guid.NewGuid().ToString("N");
         var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(Servers(remote, marker, $"""
+              - {"{"}name: legacy, transport: sse, url: "{legacy.McpUrl}"{"}"}
             mcp-router.tools:
               - {"{"}name: weather, targetHost: "{api.BaseUrl}", path: /weather, method: GET{"}"}
             """)));
@@ -54,6 +56,7 @@ public sealed class UpstreamAggregationTests
 
         Assert.Equal("Echo: from stdio", McpWire.FirstText(await wire.CallToolAsync("local_echo", new JsonObject { ["message"] = "from stdio" })));
         Assert.Equal("Echo: from http", McpWire.FirstText(await wire.CallToolAsync("remote_echo", new JsonObject { ["message"] = "from http" })));
+        Assert.Equal("Echo: from sse", McpWire.FirstText(await wire.CallToolAsync("legacy_echo", new JsonObject { ["message"] = "from sse" })));
         var sum = await wire.CallToolAsync("remote_get-sum", new JsonObject { ["a"] = 2, ["b"] = 40 });
         Assert.Contains("42", McpWire.FirstText(sum));
         Assert.Equal("Paris", (await wire.CallToolAsync("weather", new JsonObject { ["city"] = "Paris" }))["structuredContent"]!["city"]!.GetValue<string>());
@@ -90,6 +93,33 @@ public sealed class UpstreamAggregationTests
     }
 
     [Fact]
+    public async Task A_cancelled_call_gets_no_response_and_the_session_carries_on()
+    {
+        await using var remote = await McpPeers.Instance.StartEverythingHttpAsync("streamableHttp");
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(Servers(remote, "m-" + Guid.NewGuid().ToString("N"))));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+
+        var started = DateTime.UtcNow;
+        var longCall = wire.SendAsync("""
+            {"jsonrpc":"2.0","id":"long-1","method":"tools/call","params":{"name":"remote_trigger-long-running-operation","arguments":{"duration":15,"steps":5}}}
+            """);
+        await Task.Delay(1000);
+        Assert.False(longCall.IsCompleted);
+        var cancel = await wire.NotifyAsync("notifications/cancelled", new JsonObject { ["requestId"] = "long-1", ["reason"] = "user gave up" });
+        Assert.Equal(HttpStatusCode.Accepted, cancel.Status);
+
+        var reply = await longCall;
+        Assert.Equal(HttpStatusCode.Accepted, reply.Status);
+        Assert.Null(reply.Message);
+        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
+        Assert.Equal("Echo: next", McpWire.FirstText(await wire.CallToolAsync("remote_echo", new JsonObject { ["message"] = "next" })));
+    }
+
+    [Fact]
     public async Task A_failed_upstream_fails_only_its_own_tools_and_comes_back()
     {
         var port = McpPeers.FreePort();
@@ -121,6 +151,37 @@ public sealed class UpstreamAggregationTests
         await using var restarted = await McpPeers.Instance.StartEverythingHttpAsync("streamableHttp", port);
         await EventuallyAsync(async () => McpWire.FirstText(await wire.CallToolAsync("remote_echo", new JsonObject { ["message"] = "back" })) == "Echo: back");
         await EventuallyAsync(async () => McpWire.FirstText(await wire.CallToolAsync("local_echo", new JsonObject { ["message"] = "back" })) == "Echo: back");
+    }
+
+    [Fact]
+    public async Task A_reload_keeps_unchanged_upstream_processes_and_stops_removed_ones()
+    {
+        using var dir = new TempDirectory();
+        var marker = "marker-" + Guid.NewGuid().ToString("N");
+        var stdio = $"""
+            mcp-router.servers:
+              - name: local
+                transport: stdio
+                command: ["{McpPeers.Instance.NodePath}", "{McpPeers.Instance.EverythingServerScript}", stdio, "{marker}"]
+            """;
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(stdio));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+        var before = ProcessesWith(marker).ToArray();
+        Assert.NotEmpty(before);
+
+        dir.WriteConfig("values.yml", "server.httpPort: 0\n" + McpGatewayConfig.With(stdio + "\nmcp-router.toolsPageSize: 7"));
+        Assert.True((await runtime.ReloadAsync()).Applied);
+        Assert.Equal(before, ProcessesWith(marker).ToArray());
+        Assert.Equal("Echo: same", McpWire.FirstText(await wire.CallToolAsync("echo", new JsonObject { ["message"] = "same" })));
+
+        dir.WriteConfig("values.yml", "server.httpPort: 0\n" + McpGatewayConfig.With("mcp-router.servers: []"));
+        Assert.True((await runtime.ReloadAsync()).Applied);
+        await EventuallyAsync(() => Task.FromResult(!ProcessesWith(marker).Any()));
+        var gone = await wire.RequestAsync("tools/call", new JsonObject { ["name"] = "echo", ["arguments"] = new JsonObject { ["message"] = "x" } });
+        Assert.Equal(-32602, gone.ErrorCode);
     }
 
     [Fact]
