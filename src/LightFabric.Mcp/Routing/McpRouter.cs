@@ -16,7 +16,7 @@ namespace LightFabric.Mcp.Routing;
 /// the merged catalog. It answers initialize, ping, tools/list and tools/call for the Streamable HTTP
 /// endpoint and sends each call to its owner. A reload builds a new router; sessions live on in the host.
 /// </summary>
-public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
+public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 {
     private static readonly string Version =
         typeof(McpRouter).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
@@ -207,7 +207,11 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
             throw new McpException(McpErrorCodes.InvalidParams, $"Unknown tool: {name}");
         }
 
+        // Detached rather than copied: the request message is not used again.
         var arguments = argumentsNode as JsonObject ?? [];
+        parameters.Remove("arguments");
+        var meta = parameters["_meta"] as JsonObject;
+        parameters.Remove("_meta");
         var started = Stopwatch.GetTimestamp();
         var status = "ok";
         try
@@ -219,7 +223,7 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
                 ConfiguredToolTarget backend =>
                     await _backendTools.InvokeAsync(backend.Tool, arguments, request.Session, cancellationToken).ConfigureAwait(false),
                 UpstreamToolTarget upstream =>
-                    await CallUpstreamAsync(upstream, arguments, parameters["_meta"] as JsonObject, cancellationToken).ConfigureAwait(false),
+                    await CallUpstreamAsync(upstream, arguments, meta, cancellationToken).ConfigureAwait(false),
                 _ => throw new UnreachableException(),
             };
         }
@@ -235,8 +239,10 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
         }
         finally
         {
-            _logger.LogInformation("tools/call {Tool} → {Target} {Status} in {Elapsed:0.0} ms",
-                tool.Name, Describe(tool.Target), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (_logger.IsEnabled(LogLevel.Information))
+            {
+                LogToolCall(_logger, tool.Name, Describe(tool.Target), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
         }
     }
 
@@ -249,7 +255,7 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
 
         try
         {
-            return await server.CallToolAsync(target.ToolName, arguments.DeepClone(), (JsonObject?)meta?.DeepClone(), cancellationToken).ConfigureAwait(false);
+            return await server.CallToolAsync(target.ToolName, arguments, meta, cancellationToken).ConfigureAwait(false);
         }
         catch (UpstreamErrorException ex)
         {
@@ -317,6 +323,9 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
             session.Send(ListChangedNotification);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "tools/call {Tool} → {Target} {Status} in {Elapsed:0.0} ms")]
+    private static partial void LogToolCall(ILogger logger, string tool, string target, string status, double elapsed);
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

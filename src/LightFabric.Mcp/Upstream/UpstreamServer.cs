@@ -141,12 +141,13 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         var @params = new JsonObject { ["name"] = name };
         if (arguments is not null)
         {
-            @params["arguments"] = arguments.DeepClone();
+            // A detached node is taken over as it is; one still in another tree is copied.
+            @params["arguments"] = arguments.Parent is null ? arguments : arguments.DeepClone();
         }
 
         if (meta is not null)
         {
-            @params["_meta"] = meta.DeepClone();
+            @params["_meta"] = meta.Parent is null ? meta : meta.DeepClone();
         }
 
         return RequestAsync(McpMethods.ToolsCall, @params, ct);
