@@ -145,6 +145,30 @@ string Report()
     }
 
     text.AppendLine();
+    text.AppendLine("## Targets");
+    text.AppendLine();
+    foreach (var level in levels)
+    {
+        var d = results.Where(r => r.Concurrency == level && r.Target == "direct").ToArray();
+        var g = results.Where(r => r.Concurrency == level && r.Target == "gateway").ToArray();
+        if (level == 1)
+        {
+            var added = Median(g.Select(r => r.P50Ms)) - Median(d.Select(r => r.P50Ms));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"- Added p50 latency at concurrency 1 ≤ 0.5 ms: **{(added <= 0.5 ? "met" : "missed")}** ({added:0.000} ms)"));
+        }
+        else
+        {
+            var ratio = Median(g.Select(r => r.RequestsPerSecond)) / Median(d.Select(r => r.RequestsPerSecond)) * 100;
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"- Gateway throughput ≥ 50 % of direct at concurrency {level}: **{(ratio >= 50 ? "met" : "missed")}** ({ratio:0} %)"));
+        }
+    }
+
+    text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+        $"- {opened} idle sessions ≤ 100 MB above idle RSS: **{(sessionDelta <= 100L * 1048576 ? "met" : "missed")}** ({Mb(sessionDelta)})"));
+
+    text.AppendLine();
     text.AppendLine("## Idle MCP sessions (gateway RSS, VmRSS from /proc/PID/status)");
     text.AppendLine();
     text.AppendLine("| state | RSS |");
