@@ -19,6 +19,7 @@ var rounds = int.Parse(options.GetValueOrDefault("--rounds") ?? "1", CultureInfo
 var sessionCount = int.Parse(options.GetValueOrDefault("--sessions") ?? "10000", CultureInfo.InvariantCulture);
 var output = options.GetValueOrDefault("--out");
 var command = options.GetValueOrDefault("--command") ?? "bash bench/LightFabric.Mcp.Benchmark/run.sh";
+var revision = options.GetValueOrDefault("--revision") ?? "unknown";
 var loadAtStart = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
 await using var upstream = await FastUpstream.StartAsync();
@@ -104,6 +105,7 @@ string Report()
     text.AppendLine($"Load generator: this program, closed loop, one MCP session per worker, warm-up {warmup.TotalSeconds:0.#} s then {duration.TotalSeconds:0.#} s measured per run, direct and gateway alternating at each level, {rounds} round(s)  ");
     text.AppendLine("Upstream: in-process Kestrel Streamable HTTP MCP server with one tool, `echo` (application/json answers, no logging)  ");
     text.AppendLine("Gateway: published light-gateway (Release, ReadyToRun) as a child process, `LIGHT_LOG=warn,LightFabric.Runtime=info` (the runtime category only for the ready line), chain `[mcp]` only on /mcp, one `transport: http` upstream, `prefixMode: never`, its shipped GC settings (workstation GC)  ");
+    text.AppendLine($"Gateway build: published from the working tree at {revision}  ");
     text.AppendLine("Request: `tools/call` `echo` with a 64-character text argument; latency is the client-side time of one HTTP request/response");
     text.AppendLine();
     text.AppendLine("**All three parties share the same cores:** the load generator, the upstream and the gateway run on one machine, so");
