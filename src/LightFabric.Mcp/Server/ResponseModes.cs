@@ -24,6 +24,20 @@ public static class ResponseModes
             return preferStream ? ResponseMode.None : ResponseMode.Json;
         }
 
+        // The common headers of MCP clients, decided without parsing.
+        if (accept.Count == 1 && !accept[0]!.Contains(';'))
+        {
+            var text = accept[0]!;
+            var hasJson = text.Contains("application/json", StringComparison.OrdinalIgnoreCase) || text.Contains("*/*", StringComparison.Ordinal);
+            var hasStream = text.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase) || text.Contains("*/*", StringComparison.Ordinal);
+            if (hasJson || hasStream)
+            {
+                return preferStream
+                    ? hasStream ? ResponseMode.EventStream : ResponseMode.None
+                    : hasJson ? ResponseMode.Json : ResponseMode.EventStream;
+            }
+        }
+
         if (!MediaTypeHeaderValue.TryParseList(accept, out var types))
         {
             return ResponseMode.None;

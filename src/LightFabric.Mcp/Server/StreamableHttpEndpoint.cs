@@ -386,8 +386,13 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         }
         else
         {
+            // Buffered so the answer carries Content-Length: cheaper for both ends than chunked framing.
+            var buffer = new ArrayBufferWriter<byte>(512);
+            JsonRpcWriter.WriteResult(buffer, id, result);
             response.ContentType = "application/json";
-            JsonRpcWriter.WriteResult(response.BodyWriter, id, result);
+            response.ContentLength = buffer.WrittenCount;
+            await response.BodyWriter.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
+            return;
         }
 
         await response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
@@ -411,9 +416,13 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         }
         else
         {
+            var buffer = new ArrayBufferWriter<byte>(256);
+            JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message, data);
             response.StatusCode = error.HttpStatus;
             response.ContentType = "application/json";
-            JsonRpcWriter.WriteError(response.BodyWriter, id, error.Code, error.Message, data);
+            response.ContentLength = buffer.WrittenCount;
+            await response.BodyWriter.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
+            return;
         }
 
         await response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);

@@ -16,6 +16,8 @@ namespace LightFabric.Mcp.Tools;
 /// </summary>
 public sealed class McpBackendToolInvoker(HttpClient httpClient, ILogger logger, TimeSpan timeout)
 {
+    private static readonly IReadOnlyDictionary<string, string> NoHeaders = new Dictionary<string, string>();
+
     public async Task<JsonNode?> InvokeAsync(ConfiguredTool tool, JsonObject arguments, McpSession session, CancellationToken cancellationToken)
     {
         var endpoint = new Uri(tool.TargetHost.ToString().TrimEnd('/') + (tool.Path.StartsWith('/') ? tool.Path : "/" + tool.Path));
@@ -67,6 +69,8 @@ public sealed class McpBackendToolInvoker(HttpClient httpClient, ILogger logger,
             httpClient,
             ownsHttpClient: false);
         logger.LogDebug("Opening backend MCP session with {Endpoint}", endpoint);
-        return await UpstreamConnection.ConnectAsync(transport, name, protocolVersion, logger, cancellationToken).ConfigureAwait(false);
+        var connection = await UpstreamConnection.ConnectAsync(transport, name, protocolVersion, logger, cancellationToken).ConfigureAwait(false);
+        connection.DirectRequests = new StreamableHttpRequester(httpClient, endpoint, NoHeaders);
+        return connection;
     }
 }

@@ -151,8 +151,19 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     /// hands the reply over before it has stored the session id and protocol version from the same response, and a
     /// message sent in between would go out without them.
     /// </param>
+    /// <summary>
+    /// Streamable HTTP only: after initialize, requests are POSTed and answered on the calling task instead of going
+    /// through the SDK transport's message queue.
+    /// </summary>
+    public StreamableHttpRequester? DirectRequests { get; set; }
+
     private async Task<JsonNode?> RequestAsync(string method, JsonNode? @params, bool waitForSend, CancellationToken ct)
     {
+        if (DirectRequests is { } direct && method != McpMethods.Initialize)
+        {
+            return await DirectRequestAsync(direct, method, @params, ct).ConfigureAwait(false);
+        }
+
         ThrowIfClosed();
         ct.ThrowIfCancellationRequested();
 
@@ -198,6 +209,67 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         finally
         {
             _pending.TryRemove(id, out _);
+        }
+    }
+
+    private async Task<JsonNode?> DirectRequestAsync(StreamableHttpRequester direct, string method, JsonNode? @params, CancellationToken ct)
+    {
+        ThrowIfClosed();
+        ct.ThrowIfCancellationRequested();
+        var id = Interlocked.Increment(ref _nextId);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _lifetime.Token);
+        string reason;
+        Exception? inner = null;
+        try
+        {
+            var (outcome, reply, status) = await direct
+                .SendAsync(id, method, @params, _transport.SessionId, NegotiatedProtocolVersion, DispatchDirect, linked.Token)
+                .ConfigureAwait(false);
+            if (outcome == StreamableHttpRequester.Outcome.Reply)
+            {
+                if (reply!["error"] is JsonObject error)
+                {
+                    var code = error["code"] is JsonValue c && c.TryGetValue<int>(out var n) ? n : McpErrorCodes.InternalError;
+                    var message = error["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : "error without a message";
+                    var data = error["data"];
+                    error.Remove("data");
+                    throw new UpstreamErrorException(_serverName, code, message, data);
+                }
+
+                var result = reply["result"];
+                reply.Remove("result");
+                return result;
+            }
+
+            reason = outcome == StreamableHttpRequester.Outcome.SessionLost
+                ? "the upstream no longer knows the session (HTTP 404)"
+                : status is >= 200 and < 300 ? $"the upstream answered {method} without a reply" : $"the upstream answered {method} with HTTP {status}";
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            await NotifyCancelledAsync(new RequestId(id), method).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+        {
+            throw Unavailable(_closeReason ?? "the connection was closed", null);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException)
+        {
+            reason = $"sending {method} failed: {Describe(ex)}";
+            inner = ex;
+        }
+
+        // As with the SDK path: a failed exchange means the session cannot be trusted; the supervisor reconnects.
+        Close(reason);
+        throw Unavailable(reason, inner);
+    }
+
+    private void DispatchDirect(JsonObject message)
+    {
+        if (JsonSerializer.Deserialize<JsonRpcMessage>(message, McpJsonUtilities.DefaultOptions) is { } parsed)
+        {
+            Dispatch(parsed);
         }
     }
 

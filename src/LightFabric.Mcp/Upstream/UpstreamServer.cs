@@ -275,6 +275,11 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         {
             connection = await UpstreamConnection.ConnectAsync(transport, Name, McpProtocolVersions.Latest, capabilities: null,
                 AnswerServerRequestAsync, _logger, connectTimeout.Token).ConfigureAwait(false);
+            if (Settings.Transport == UpstreamTransportKind.Http)
+            {
+                connection.DirectRequests = new StreamableHttpRequester(_httpClient!, Settings.Url!, Settings.Headers);
+            }
+
             var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
             connection.NotificationReceived += (method, @params) => OnNotification(signal, method, @params);
             return (connection, signal, await ListToolsAsync(connection, connectTimeout.Token).ConfigureAwait(false));

@@ -8,7 +8,7 @@ namespace LightFabric.Gateway.Tests.Mcp;
 public sealed class HttpApiToolTests
 {
     private static string Tools(string baseUrl) => $$"""
-        mcp-router.httpToolTimeoutMs: 1000
+        mcp-router.httpToolTimeoutMs: 3000
         mcp-router.tools:
           - {name: weather, description: Weather by city, targetHost: "{{baseUrl}}", path: /weather, method: GET,
              inputSchema: {type: object, properties: {city: {type: string, x-mask: true} } }, toolMetadata: {safety: {read_only: true} } }

@@ -1,0 +1,152 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace LightFabric.Mcp.Upstream;
+
+/// <summary>
+/// The request path of a Streamable HTTP upstream once the session exists: each request is one POST whose answer
+/// (a JSON body, or an SSE stream that ends with the answer) is read on the calling task. The SDK transport keeps
+/// the handshake, the server→client GET stream and the session's end; this path only skips its message queue,
+/// which costs two thread hops and two serializations per call.
+/// </summary>
+public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IReadOnlyDictionary<string, string> headers)
+{
+    private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
+    private static readonly MediaTypeWithQualityHeaderValue AcceptStream = new("text/event-stream");
+    private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    /// <summary>What the answer to one POST was.</summary>
+    public enum Outcome
+    {
+        /// <summary><c>reply</c> holds the JSON-RPC response with our id.</summary>
+        Reply,
+
+        /// <summary>The upstream no longer knows the session (HTTP 404).</summary>
+        SessionLost,
+
+        /// <summary>Any other non-success status; <c>status</c> says which.</summary>
+        Failed,
+    }
+
+    /// <summary>
+    /// POSTs one request. Messages other than the reply that arrive on an SSE answer (progress, logging,
+    /// server→client requests) go to <paramref name="other"/>.
+    /// </summary>
+    public async Task<(Outcome Outcome, JsonObject? Reply, int Status)> SendAsync(
+        long id, string method, JsonNode? @params, string? sessionId, string protocolVersion, Action<JsonObject> other, CancellationToken ct)
+    {
+        var body = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(body, WriterOptions))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc", "2.0");
+            writer.WriteNumber("id", id);
+            writer.WriteString("method", method);
+            if (@params is not null)
+            {
+                writer.WritePropertyName("params");
+                @params.WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new ReadOnlyMemoryContent(body.WrittenMemory),
+            Version = HttpVersion.Version11,
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Accept.Add(AcceptJson);
+        request.Headers.Accept.Add(AcceptStream);
+        if (sessionId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
+        }
+
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", protocolVersion);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return (Outcome.SessionLost, null, status);
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            return (Outcome.Failed, null, status);
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            return await ReadEventStreamAsync(stream, id, other, ct).ConfigureAwait(false) is { } reply
+                ? (Outcome.Reply, reply, status)
+                : (Outcome.Failed, null, status);
+        }
+
+        var node = JsonNode.Parse(await ReadAllAsync(stream, response.Content.Headers.ContentLength, ct).ConfigureAwait(false));
+        return node is JsonObject message && IsReplyTo(message, id) ? (Outcome.Reply, message, status) : (Outcome.Failed, null, status);
+    }
+
+    private static async Task<JsonObject?> ReadEventStreamAsync(Stream stream, long id, Action<JsonObject> other, CancellationToken ct)
+    {
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        var data = new StringBuilder();
+        while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (data.Length > 0 && JsonNode.Parse(data.ToString()) is JsonObject message)
+                {
+                    if (IsReplyTo(message, id))
+                    {
+                        return message;
+                    }
+
+                    other(message);
+                }
+
+                data.Clear();
+            }
+            else if (line.StartsWith("data:", StringComparison.Ordinal))
+            {
+                if (data.Length > 0)
+                {
+                    data.Append('\n');
+                }
+
+                data.Append(line.AsSpan(line.Length > 5 && line[5] == ' ' ? 6 : 5));
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<byte[]> ReadAllAsync(Stream stream, long? length, CancellationToken ct)
+    {
+        if (length is > 0 and < 16 * 1024 * 1024)
+        {
+            var bytes = new byte[length.Value];
+            await stream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
+            return bytes;
+        }
+
+        using var buffer = new MemoryStream();
+        await stream.CopyToAsync(buffer, ct).ConfigureAwait(false);
+        return buffer.ToArray();
+    }
+
+    private static bool IsReplyTo(JsonObject message, long id) =>
+        !message.ContainsKey("method") && message["id"] is JsonValue value && value.TryGetValue<long>(out var replyId) && replyId == id;
+}
