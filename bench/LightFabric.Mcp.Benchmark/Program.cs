@@ -24,6 +24,7 @@ var loadAtStart = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg
 
 await using var upstream = await FastUpstream.StartAsync();
 Console.WriteLine($"upstream: {upstream.Url}");
+await using var relay = await PassThroughRelay.StartAsync(upstream.Url);
 await using var gateway = await GatewayProcess.StartAsync(binary, upstream.Url);
 Console.WriteLine($"gateway: {gateway.BaseUrl} (pid {gateway.ProcessId})");
 var rssAtReady = gateway.ReadRssBytes();
@@ -52,7 +53,7 @@ for (var round = 1; round <= rounds; round++)
 {
     foreach (var level in levels)
     {
-        foreach (var (name, endpoint, gw) in new[] { ("direct", direct, (GatewayProcess?)null), ("gateway", through, gateway) })
+        foreach (var (name, endpoint, gw) in new[] { ("direct", direct, (GatewayProcess?)null), ("relay", new Uri(relay.Url), null), ("gateway", through, gateway) })
         {
             var result = await LoadRun.RunAsync(name, http, endpoint, level, round, warmup, duration, gw);
             results.Add(result);
@@ -108,6 +109,10 @@ string Report()
     text.AppendLine($"Gateway build: published from the working tree at {revision}  ");
     text.AppendLine("Request: `tools/call` `echo` with a 64-character text argument; latency is the client-side time of one HTTP request/response");
     text.AppendLine();
+    text.AppendLine("Relay: the floor for any HTTP-level MCP intermediary here — an in-process Kestrel endpoint that forwards each POST");
+    text.AppendLine("body and the MCP headers to the upstream with HttpClient and copies the answer back (no parsing, sessions or routing).");
+    text.AppendLine("What it reaches as a share of direct is the most any gateway can reach on this machine.");
+    text.AppendLine();
     text.AppendLine("**All three parties share the same cores:** the load generator, the upstream and the gateway run on one machine, so");
     text.AppendLine("at saturation the gateway competes for CPU with the client and the upstream. Throughput ratios are therefore a lower");
     text.AppendLine("bound of what the gateway does on its own cores, and direct runs have the whole machine for client + upstream only.");
@@ -128,16 +133,17 @@ string Report()
     text.AppendLine();
     text.AppendLine("## Summary");
     text.AppendLine();
-    text.AppendLine("| concurrency | direct req/s | gateway req/s | gateway / direct | direct p50 | gateway p50 | added p50 |");
-    text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|");
+    text.AppendLine("| concurrency | direct req/s | relay req/s | relay / direct | gateway req/s | gateway / direct | gateway / relay | direct p50 | gateway p50 | added p50 |");
+    text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     foreach (var level in levels)
     {
         var d = results.Where(r => r.Concurrency == level && r.Target == "direct").ToArray();
         var g = results.Where(r => r.Concurrency == level && r.Target == "gateway").ToArray();
-        double dRps = Median(d.Select(r => r.RequestsPerSecond)), gRps = Median(g.Select(r => r.RequestsPerSecond));
+        var p = results.Where(r => r.Concurrency == level && r.Target == "relay").ToArray();
+        double dRps = Median(d.Select(r => r.RequestsPerSecond)), gRps = Median(g.Select(r => r.RequestsPerSecond)), pRps = Median(p.Select(r => r.RequestsPerSecond));
         double dP50 = Median(d.Select(r => r.P50Ms)), gP50 = Median(g.Select(r => r.P50Ms));
         text.AppendLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {level} | {dRps:0} | {gRps:0} | {gRps / dRps * 100:0} % | {dP50:0.000} ms | {gP50:0.000} ms | {gP50 - dP50:0.000} ms |"));
+            $"| {level} | {dRps:0} | {pRps:0} | {pRps / dRps * 100:0} % | {gRps:0} | {gRps / dRps * 100:0} % | {gRps / pRps * 100:0} % | {dP50:0.000} ms | {gP50:0.000} ms | {gP50 - dP50:0.000} ms |"));
     }
 
     if (rounds > 1)
