@@ -94,6 +94,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
             foreach (var server in _servers.Values)
             {
                 server.ToolsChanged += OnUpstreamToolsChanged;
+                server.NotificationReceived += OnUpstreamNotification;
             }
 
             _active = true;
@@ -117,6 +118,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         foreach (var server in _servers.Values)
         {
             server.ToolsChanged -= OnUpstreamToolsChanged;
+            server.NotificationReceived -= OnUpstreamNotification;
             await _host.Upstreams.ReleaseAsync(server).ConfigureAwait(false);
         }
 
@@ -126,7 +128,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
     public JsonObject InitializeResult(string protocolVersion, JsonObject? clientInfo) => new()
     {
         ["protocolVersion"] = protocolVersion,
-        ["capabilities"] = new JsonObject { ["tools"] = new JsonObject { ["listChanged"] = true } },
+        ["capabilities"] = Capabilities(),
         ["serverInfo"] = new JsonObject { ["name"] = "light-gateway-mcp", ["version"] = Version },
     };
 
@@ -135,6 +137,15 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         McpMethods.Ping => Task.FromResult<JsonNode?>(new JsonObject()),
         McpMethods.ToolsList => Task.FromResult<JsonNode?>(ListTools(request.Params as JsonObject)),
         McpMethods.ToolsCall => CallToolAsync(request, cancellationToken),
+        McpMethods.ResourcesList => ListResourcesAsync(cancellationToken),
+        McpMethods.ResourceTemplatesList => ListResourceTemplatesAsync(cancellationToken),
+        McpMethods.ResourcesRead => ForwardByUriAsync(request, cancellationToken),
+        McpMethods.ResourcesSubscribe => SubscribeAsync(request, subscribe: true, cancellationToken),
+        McpMethods.ResourcesUnsubscribe => SubscribeAsync(request, subscribe: false, cancellationToken),
+        McpMethods.PromptsList => ListPromptsAsync(cancellationToken),
+        McpMethods.PromptsGet => GetPromptAsync(request, cancellationToken),
+        McpMethods.Complete => CompleteAsync(request, cancellationToken),
+        McpMethods.SetLevel => SetLevelAsync(request, cancellationToken),
         _ => throw new McpException(McpErrorCodes.MethodNotFound, $"Method not found: {request.Method}"),
     };
 
