@@ -19,6 +19,25 @@ public sealed partial class McpRouter
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, McpSession>> _subscriptions = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<(string Template, string Server)> _templateOwners = [];
     private volatile IReadOnlyDictionary<string, (string Server, string Name)> _promptOwners = new Dictionary<string, (string, string)>();
+    private readonly ConcurrentDictionary<string, (RequestEventStream Stream, JsonNode Token)> _progress = new(StringComparer.Ordinal);
+    private long _progressCounter;
+
+    /// <summary>
+    /// Replaces the client's progressToken with one unique on the shared upstream connection, so progress of many
+    /// clients' calls never crosses; returns the upstream token (null when the client asked for no progress).
+    /// </summary>
+    private string? MapProgressToken(JsonObject? meta, RequestEventStream related)
+    {
+        if (meta?["progressToken"] is not JsonValue token)
+        {
+            return null;
+        }
+
+        var upstreamToken = "lgw-" + Interlocked.Increment(ref _progressCounter);
+        _progress[upstreamToken] = (related, token.DeepClone());
+        meta["progressToken"] = upstreamToken;
+        return upstreamToken;
+    }
 
     /// <summary>What this gateway offers: tools always, the rest when at least one upstream does.</summary>
     private JsonObject Capabilities()
@@ -296,6 +315,15 @@ public sealed partial class McpRouter
     {
         switch (method)
         {
+            case McpMethods.Progress:
+                if (Text(parameters?["progressToken"]) is { } upstreamToken && _progress.TryGetValue(upstreamToken, out var target))
+                {
+                    var progress = (JsonObject)parameters!.DeepClone();
+                    progress["progressToken"] = target.Token.DeepClone();
+                    _ = target.Stream.SendAsync(JsonRpcWriter.Notification(method, progress));
+                }
+
+                break;
             case McpMethods.ResourceUpdated:
                 if (Text(parameters?["uri"]) is { } uri && _subscriptions.TryGetValue(uri, out var sessions))
                 {

@@ -234,7 +234,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                 ConfiguredToolTarget backend =>
                     await _backendTools.InvokeAsync(backend.Tool, arguments, request.Session, cancellationToken).ConfigureAwait(false),
                 UpstreamToolTarget upstream =>
-                    await CallUpstreamAsync(upstream, arguments, meta, cancellationToken).ConfigureAwait(false),
+                    await CallUpstreamAsync(upstream, arguments, meta, request.Related, cancellationToken).ConfigureAwait(false),
                 _ => throw new UnreachableException(),
             };
         }
@@ -257,13 +257,15 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         }
     }
 
-    private async Task<JsonNode?> CallUpstreamAsync(UpstreamToolTarget target, JsonObject arguments, JsonObject? meta, CancellationToken cancellationToken)
+    private async Task<JsonNode?> CallUpstreamAsync(
+        UpstreamToolTarget target, JsonObject arguments, JsonObject? meta, RequestEventStream related, CancellationToken cancellationToken)
     {
         if (!_servers.TryGetValue(target.Server, out var server))
         {
             throw new McpException(McpErrorCodes.ExecutionFailed, $"upstream MCP server '{target.Server}' is no longer configured");
         }
 
+        var upstreamToken = MapProgressToken(meta, related);
         try
         {
             return await server.CallToolAsync(target.ToolName, arguments, meta, cancellationToken).ConfigureAwait(false);
@@ -280,6 +282,13 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         catch (UpstreamTimeoutException ex)
         {
             throw new McpException(McpErrorCodes.ExecutionFailed, ex.Message);
+        }
+        finally
+        {
+            if (upstreamToken is not null)
+            {
+                _progress.TryRemove(upstreamToken, out _);
+            }
         }
     }
 

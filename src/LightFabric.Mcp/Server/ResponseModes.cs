@@ -13,6 +13,10 @@ public enum ResponseMode
 /// <summary>Chooses how to answer from the Accept header.</summary>
 public static class ResponseModes
 {
+    /// <summary>Whether the client can take an event stream as the answer to a POST.</summary>
+    public static bool AcceptsEventStream(StringValues accept) =>
+        !StringValues.IsNullOrEmpty(accept) && Choose(accept, preferStream: true) == ResponseMode.EventStream;
+
     /// <summary>
     /// JSON when the client accepts it (a missing Accept counts as JSON), else an SSE event; None when
     /// neither is acceptable. With <paramref name="preferStream"/> (GET) only an event stream is useful.

@@ -153,15 +153,36 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
     {
         var key = message.Id!.ToJsonString();
         var cts = session.BeginRequest(key, http.RequestAborted);
+        var related = new RequestEventStream(http, ResponseModes.AcceptsEventStream(http.Request.Headers.Accept), session);
         try
         {
-            var result = await handler.HandleRequestAsync(new McpRequest(session, caller, message.Id, message.Method!, message.Params, http), cts.Token)
+            var result = await handler.HandleRequestAsync(new McpRequest(session, caller, message.Id, message.Method!, message.Params, http, related), cts.Token)
                 .ConfigureAwait(false);
-            await WriteResultAsync(http, mode, message.Id, result).ConfigureAwait(false);
+            if (related.Started)
+            {
+                var buffer = new ArrayBufferWriter<byte>(512);
+                JsonRpcWriter.WriteResult(buffer, message.Id, result);
+                await related.CompleteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            }
+            else
+            {
+                await related.CloseAsync().ConfigureAwait(false);
+                await WriteResultAsync(http, mode, message.Id, result).ConfigureAwait(false);
+            }
         }
         catch (McpException ex)
         {
-            await WriteErrorAsync(http, message.Id, ex, mode).ConfigureAwait(false);
+            if (related.Started)
+            {
+                var buffer = new ArrayBufferWriter<byte>(256);
+                JsonRpcWriter.WriteError(buffer, message.Id, ex.Code, ex.Message, ex.ErrorData);
+                await related.CompleteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            }
+            else
+            {
+                await related.CloseAsync().ConfigureAwait(false);
+                await WriteErrorAsync(http, message.Id, ex, mode).ConfigureAwait(false);
+            }
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {

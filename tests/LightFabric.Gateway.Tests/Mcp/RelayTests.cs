@@ -64,4 +64,47 @@ public sealed class RelayTests
         Assert.Equal(HttpStatusCode.OK, level.Status);
         Assert.Equal("{}", level.Result!.ToJsonString());
     }
+
+    [Fact]
+    public async Task Progress_of_a_call_streams_back_to_the_caller_with_its_own_token()
+    {
+        await using var remote = await McpPeers.Instance.StartEverythingHttpAsync("streamableHttp");
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(TwoServers(remote)));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+
+        foreach (var tool in new[] { "local_trigger-long-running-operation", "remote_trigger-long-running-operation" })
+        {
+            var call = new JsonObject
+            {
+                ["jsonrpc"] = "2.0",
+                ["id"] = "call-1",
+                ["method"] = "tools/call",
+                ["params"] = new JsonObject
+                {
+                    ["name"] = tool,
+                    ["arguments"] = new JsonObject { ["duration"] = 1, ["steps"] = 3 },
+                    ["_meta"] = new JsonObject { ["progressToken"] = "client-token-7" },
+                },
+            };
+            var reply = await wire.SendAsync(call.ToJsonString());
+
+            Assert.Equal("text/event-stream", reply.ContentType);
+            var events = reply.Raw.Split("\n\n", StringSplitOptions.RemoveEmptyEntries)
+                .Select(e => JsonNode.Parse(e.Split('\n').Single(l => l.StartsWith("data: ", StringComparison.Ordinal))[6..])!.AsObject())
+                .ToArray();
+            var progress = events.Where(e => e["method"]?.GetValue<string>() == "notifications/progress").ToArray();
+            Assert.True(progress.Length >= 2, reply.Raw);
+            Assert.All(progress, p => Assert.Equal("client-token-7", p["params"]!["progressToken"]!.GetValue<string>()));
+            Assert.Equal("call-1", events[^1]["id"]!.GetValue<string>());
+            Assert.NotNull(events[^1]["result"]);
+        }
+
+        // A call without a progress token is answered as plain JSON.
+        var plain = await wire.RequestAsync("tools/call", new JsonObject { ["name"] = "local_echo", ["arguments"] = new JsonObject { ["message"] = "x" } });
+        Assert.Equal("application/json", plain.ContentType);
+    }
 }
