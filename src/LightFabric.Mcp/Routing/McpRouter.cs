@@ -95,6 +95,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
             {
                 server.ToolsChanged += OnUpstreamToolsChanged;
                 server.NotificationReceived += OnUpstreamNotification;
+                server.ServerRequestHandler = ClientRequestHandler(server.Name);
             }
 
             _active = true;
@@ -234,7 +235,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                 ConfiguredToolTarget backend =>
                     await _backendTools.InvokeAsync(backend.Tool, arguments, request.Session, cancellationToken).ConfigureAwait(false),
                 UpstreamToolTarget upstream =>
-                    await CallUpstreamAsync(upstream, arguments, meta, request.Related, cancellationToken).ConfigureAwait(false),
+                    await CallUpstreamAsync(upstream, arguments, meta, request, cancellationToken).ConfigureAwait(false),
                 _ => throw new UnreachableException(),
             };
         }
@@ -258,14 +259,15 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
     }
 
     private async Task<JsonNode?> CallUpstreamAsync(
-        UpstreamToolTarget target, JsonObject arguments, JsonObject? meta, RequestEventStream related, CancellationToken cancellationToken)
+        UpstreamToolTarget target, JsonObject arguments, JsonObject? meta, McpRequest related, CancellationToken cancellationToken)
     {
         if (!_servers.TryGetValue(target.Server, out var server))
         {
             throw new McpException(McpErrorCodes.ExecutionFailed, $"upstream MCP server '{target.Server}' is no longer configured");
         }
 
-        var upstreamToken = MapProgressToken(meta, related);
+        var upstreamToken = MapProgressToken(meta, related.Related);
+        using var call = EnterCall(target.Server, related);
         try
         {
             return await server.CallToolAsync(target.ToolName, arguments, meta, cancellationToken).ConfigureAwait(false);

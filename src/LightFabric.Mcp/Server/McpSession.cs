@@ -13,6 +13,7 @@ public sealed class McpSession
 {
     private readonly ConcurrentDictionary<string, CancellationTokenSource> _inFlight = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Lazy<Task<IAsyncDisposable>>> _resources = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonObject>> _clientRequests = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _closed = new();
     private readonly Channel<byte[]> _outbound = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
@@ -85,6 +86,30 @@ public sealed class McpSession
 
         return false;
     }
+
+    /// <summary>
+    /// Waits for the client's answer to a request the gateway sent it (sampling, elicitation, roots); the answer
+    /// arrives as a POSTed JSON-RPC response carrying <paramref name="idKey"/> (the id as JSON text).
+    /// </summary>
+    public async Task<JsonObject> AwaitClientResponseAsync(string idKey, Func<Task> send, CancellationToken cancellationToken)
+    {
+        var answer = new TaskCompletionSource<JsonObject>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _clientRequests[idKey] = answer;
+        try
+        {
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _closed.Token);
+            await send().ConfigureAwait(false);
+            return await answer.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            _clientRequests.TryRemove(idKey, out _);
+        }
+    }
+
+    /// <summary>Hands a client's response to the request waiting for it; false when none waits.</summary>
+    public bool CompleteClientRequest(string idKey, JsonObject response) =>
+        _clientRequests.TryRemove(idKey, out var answer) && answer.TrySetResult(response);
 
     /// <summary>Queues a server→client message for the GET stream (oldest dropped when the client does not read).</summary>
     public void Send(byte[] message)

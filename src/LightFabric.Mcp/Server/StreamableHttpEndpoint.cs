@@ -107,7 +107,12 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
                 return;
             case IncomingMessageKind.Response:
-                // Answers to server→client requests; none are issued on this path yet.
+                // The client's answer to a request the gateway relayed to it (sampling, elicitation, roots).
+                if (!session.CompleteClientRequest(message.Id!.ToJsonString(), message.Message))
+                {
+                    logger.LogDebug("MCP session {SessionId} answered request {Id}, which nobody waits for", session.Id, message.Id.ToJsonString());
+                }
+
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
                 return;
         }

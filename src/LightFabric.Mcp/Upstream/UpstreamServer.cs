@@ -17,6 +17,17 @@ public sealed partial class UpstreamServer : IAsyncDisposable
     /// <summary>The log category of everything upstream, including the children's stderr lines.</summary>
     public const string LogCategory = "LightFabric.Mcp.Upstream";
 
+    /// <summary>
+    /// What the gateway declares to upstreams: the client features it relays to its own clients. A client that
+    /// lacks one gets the upstream's request answered with an error instead.
+    /// </summary>
+    private static readonly JsonObject RelayedClientCapabilities = new()
+    {
+        ["sampling"] = new JsonObject(),
+        ["elicitation"] = new JsonObject(),
+        ["roots"] = new JsonObject { ["listChanged"] = true },
+    };
+
     /// <summary>A connection that stayed up this long resets the backoff, so a rare crash restarts quickly again.</summary>
     private static readonly TimeSpan StableAfter = TimeSpan.FromSeconds(30);
 
@@ -273,7 +284,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         UpstreamConnection? connection = null;
         try
         {
-            connection = await UpstreamConnection.ConnectAsync(transport, Name, McpProtocolVersions.Latest, capabilities: null,
+            connection = await UpstreamConnection.ConnectAsync(transport, Name, McpProtocolVersions.Latest, RelayedClientCapabilities,
                 AnswerServerRequestAsync, _logger, connectTimeout.Token).ConfigureAwait(false);
             if (Settings.Transport == UpstreamTransportKind.Http)
             {
