@@ -45,6 +45,8 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                 MaxRequestBodyBytes = settings.MaxRequestBodyBytes,
                 MaxJsonDepth = settings.MaxJsonDepth,
                 OriginAllowlist = settings.OriginAllowlist,
+                DnsRebindingProtection = settings.DnsRebindingProtection,
+                AllowedHosts = settings.AllowedHosts,
             },
             host.Sessions,
             this,

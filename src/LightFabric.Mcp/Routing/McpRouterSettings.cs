@@ -27,6 +27,12 @@ public sealed record McpRouterSettings
     /// <summary>Exact origins allowed to call /mcp; a request with any other Origin gets 403. Empty: no check here.</summary>
     public IReadOnlyList<string> OriginAllowlist { get; init; } = [];
 
+    /// <summary>DNS-rebinding protection of /mcp: auto (on for loopback listeners), on or off.</summary>
+    public Server.DnsRebindingProtection DnsRebindingProtection { get; init; } = Server.DnsRebindingProtection.Auto;
+
+    /// <summary>Host names accepted in Host/Origin besides this machine's, when the protection is on.</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>tools/list page size; a longer catalog is paged with nextCursor.</summary>
     public int ToolsPageSize { get; init; } = 100;
 

@@ -26,6 +26,13 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
 
     public Task HandleAsync(HttpContext http, McpCaller caller)
     {
+        if (!HostGuard.Allows(http, options))
+        {
+            return WriteErrorAsync(http, null, new McpException(McpErrorCodes.AccessDenied,
+                $"Host '{http.Request.Host}' or Origin '{http.Request.Headers.Origin}' is not allowed (DNS-rebinding protection); " +
+                "add the host to mcp-router.yml allowedHosts", httpStatus: 403));
+        }
+
         if (options.OriginAllowlist.Count > 0 && http.Request.Headers.Origin is { Count: > 0 } origin
             && !options.OriginAllowlist.Contains(origin.ToString(), StringComparer.OrdinalIgnoreCase))
         {

@@ -9,8 +9,22 @@ public sealed record StreamableHttpOptions
     /// <summary>Exact origins allowed; empty means this transport does not check Origin (the cors handler may).</summary>
     public IReadOnlyList<string> OriginAllowlist { get; init; } = [];
 
+    /// <summary>Whether Host and Origin must name this machine or an allowed host (DNS-rebinding protection).</summary>
+    public DnsRebindingProtection DnsRebindingProtection { get; init; } = DnsRebindingProtection.Auto;
+
+    /// <summary>Host names (optionally with :port) accepted besides localhost, 127.0.0.1 and [::1].</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     /// <summary>How often an idle GET stream gets an SSE comment, so proxies keep it open.</summary>
     public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(15);
 
     public string ServerName { get; init; } = "light-gateway-mcp";
+}
+
+public enum DnsRebindingProtection
+{
+    /// <summary>On for requests that arrive on a loopback address (a local server a web page could reach), off otherwise.</summary>
+    Auto,
+    On,
+    Off,
 }

@@ -267,4 +267,39 @@ public sealed class McpTransportTests
 
         Assert.Contains("added_tool", await wire.ListToolNamesAsync());
     }
+
+    [Fact]
+    public async Task Dns_rebinding_protection_refuses_foreign_host_and_origin_on_loopback()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, wire) = await StartAsync(dir, "mcp-router.allowedHosts: [gw.internal]");
+        await using var _ = runtime;
+        using var __ = client;
+        const string Ping = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}""";
+
+        var foreignHost = await wire.SendAsync(Ping, headers: new Dictionary<string, string> { ["Host"] = "attacker.example" });
+        Assert.Equal(HttpStatusCode.Forbidden, foreignHost.Status);
+        Assert.Contains("allowedHosts", foreignHost.ErrorMessage);
+
+        var foreignOrigin = await wire.SendAsync(Ping, headers: new Dictionary<string, string> { ["Origin"] = "http://attacker.example" });
+        Assert.Equal(HttpStatusCode.Forbidden, foreignOrigin.Status);
+
+        var allowed = await wire.SendAsync(Ping, headers: new Dictionary<string, string> { ["Host"] = "gw.internal", ["Origin"] = "https://gw.internal" });
+        Assert.Equal(HttpStatusCode.OK, allowed.Status);
+        Assert.Equal(HttpStatusCode.OK, (await wire.SendAsync(Ping, headers: new Dictionary<string, string> { ["Origin"] = "http://localhost:3000" })).Status);
+    }
+
+    [Fact]
+    public async Task Dns_rebinding_protection_can_be_turned_off()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, wire) = await StartAsync(dir, "mcp-router.dnsRebindingProtection: off");
+        await using var _ = runtime;
+        using var __ = client;
+
+        var reply = await wire.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}""",
+            headers: new Dictionary<string, string> { ["Host"] = "anything.example" });
+
+        Assert.Equal(HttpStatusCode.OK, reply.Status);
+    }
 }

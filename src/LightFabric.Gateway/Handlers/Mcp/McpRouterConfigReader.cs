@@ -40,6 +40,8 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             MaxResponseBodyBytes = Int(values, "maxResponseBodyBytes", 1024) ?? defaults.MaxResponseBodyBytes,
             MaxJsonDepth = Int(values, "maxJsonDepth", 8) ?? defaults.MaxJsonDepth,
             OriginAllowlist = ConfigBinder.StringList(values["originAllowlist"]),
+            DnsRebindingProtection = RebindingMode(values),
+            AllowedHosts = ConfigBinder.StringList(values["allowedHosts"]),
             ToolsPageSize = Int(values, "toolsPageSize", 1) ?? defaults.ToolsPageSize,
             UpstreamStartupWait = Millis(values, "upstreamStartupWaitMs") ?? defaults.UpstreamStartupWait,
             HttpToolTimeout = Millis(values, "httpToolTimeoutMs") ?? defaults.HttpToolTimeout,
@@ -47,6 +49,28 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             Tools = ReadTools(values),
             Servers = ReadServers(values),
         };
+    }
+
+    private LightFabric.Mcp.Server.DnsRebindingProtection RebindingMode(JsonObject values)
+    {
+        var text = String(values, "dnsRebindingProtection");
+        if (text is null)
+        {
+            return LightFabric.Mcp.Server.DnsRebindingProtection.Auto;
+        }
+
+        if (Enum.TryParse<LightFabric.Mcp.Server.DnsRebindingProtection>(text, ignoreCase: true, out var mode) && !int.TryParse(text, out _))
+        {
+            return mode;
+        }
+
+        if (bool.TryParse(text, out var flag))
+        {
+            return flag ? LightFabric.Mcp.Server.DnsRebindingProtection.On : LightFabric.Mcp.Server.DnsRebindingProtection.Off;
+        }
+
+        problem("dnsRebindingProtection", $"'{text}' is not a mode; use auto, on or off");
+        return LightFabric.Mcp.Server.DnsRebindingProtection.Auto;
     }
 
     private ToolPrefixMode PrefixMode(JsonObject values)
