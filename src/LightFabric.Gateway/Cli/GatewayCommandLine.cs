@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using LightFabric.Config;
+using LightFabric.Gateway.Bridge;
 using LightFabric.Gateway.Hosting;
 using LightFabric.Runtime.Hosting;
 using LightFabric.Runtime.Modules;
@@ -20,6 +21,9 @@ public static class GatewayCommandLine
           light-gateway --dump-default-configs DIR        write every embedded default config file into DIR
           light-gateway cel eval --expr EXPR [--vars vars.json] [--profile strict|standard|internal-admin]
                                                           evaluate a CEL rule condition and print the result or the error with its position
+          light-gateway bridge --url URL [--header "Name: value"]... [--reconnect-wait SECONDS]
+                                                          MCP over stdio (for Claude Desktop and other local clients) relayed to a remote
+                                                          gateway's /mcp; the token comes from LIGHT_GATEWAY_TOKEN (see bridge --help)
           light-gateway --version | --help
 
         Environment: LIGHT_LOG / RUST_LOG (filter, e.g. info,light_gateway=debug), LIGHT_LOG_FORMAT (text|json),
@@ -33,6 +37,12 @@ public static class GatewayCommandLine
         {
             // The rule tester owns its arguments.
             return LightFabric.Cel.Tooling.CelEvalCommand.Run(args.Skip(1).ToArray(), stdout, stderr);
+        }
+
+        if (args.Count > 0 && args[0] == "bridge")
+        {
+            // The bridge owns its arguments (and stdout, which carries only MCP messages).
+            return await BridgeCommand.RunAsync(args.Skip(1).ToArray(), stdout, stderr, environment);
         }
 
         CommandLineArguments parsed;
