@@ -3,12 +3,13 @@ namespace LightFabric.Mcp.Protocol;
 /// <summary>MCP protocol revisions the gateway speaks, and how a client's request is answered.</summary>
 public static class McpProtocolVersions
 {
+    public const string V2024_11_05 = "2024-11-05";
     public const string V2025_03_26 = "2025-03-26";
     public const string V2025_06_18 = "2025-06-18";
     public const string V2025_11_25 = "2025-11-25";
 
     /// <summary>Newest first.</summary>
-    public static readonly IReadOnlyList<string> Supported = [V2025_11_25, V2025_06_18, V2025_03_26];
+    public static readonly IReadOnlyList<string> Supported = [V2025_11_25, V2025_06_18, V2025_03_26, V2024_11_05];
 
     public static string Latest => Supported[0];
 

@@ -51,11 +51,15 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
             host.Sessions,
             this,
             host.LoggerFactory.CreateLogger("LightFabric.Mcp.Transport"));
+        Legacy = new LegacySseEndpoint(Endpoint.Options, host.Sessions, this, Endpoint, host.LoggerFactory.CreateLogger("LightFabric.Mcp.Transport"));
     }
 
     public McpRouterSettings Settings { get; }
 
     public StreamableHttpEndpoint Endpoint { get; }
+
+    /// <summary>The 2024-11-05 HTTP+SSE transport on <c>{path}/sse</c> and <c>{path}/messages</c>.</summary>
+    public LegacySseEndpoint Legacy { get; }
 
     public ToolCatalog Catalog => _catalog;
 

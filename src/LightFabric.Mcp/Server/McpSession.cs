@@ -34,11 +34,22 @@ public sealed class McpSession
 
     public string Id { get; }
 
-    public string ProtocolVersion { get; }
+    public string ProtocolVersion { get; private set; }
 
-    public JsonObject? ClientInfo { get; }
+    public JsonObject? ClientInfo { get; private set; }
 
-    public JsonObject? ClientCapabilities { get; }
+    public JsonObject? ClientCapabilities { get; private set; }
+
+    /// <summary>
+    /// Records what initialize negotiated for a session opened before it (the legacy HTTP+SSE transport opens
+    /// the session with its event stream).
+    /// </summary>
+    public void Initialize(string protocolVersion, JsonObject? clientInfo, JsonObject? clientCapabilities)
+    {
+        ProtocolVersion = protocolVersion;
+        ClientInfo = clientInfo;
+        ClientCapabilities = clientCapabilities;
+    }
 
     public string Binding { get; }
 

@@ -22,7 +22,8 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
 
     private static readonly byte[] SseEventPrefix = "event: message\ndata: "u8.ToArray();
     private static readonly byte[] SseEventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] SseKeepAlive = ": keep-alive\n\n"u8.ToArray();
+
+    public StreamableHttpOptions Options => options;
 
     public Task HandleAsync(HttpContext http, McpCaller caller)
     {
@@ -248,58 +249,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
             return;
         }
 
-        var stopping = http.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Closed, stopping);
-        try
-        {
-            var response = http.Response;
-            response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
-            response.Headers[ProtocolVersionHeader] = session.ProtocolVersion;
-            await response.StartAsync(cts.Token).ConfigureAwait(false);
-            await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
-
-            var reader = session.Outbound;
-            while (!cts.IsCancellationRequested)
-            {
-                session.Touch();
-                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
-                wait.CancelAfter(options.KeepAliveInterval);
-                bool available;
-                try
-                {
-                    available = await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cts.IsCancellationRequested)
-                {
-                    response.BodyWriter.Write(SseKeepAlive);
-                    await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
-                    continue;
-                }
-
-                if (!available)
-                {
-                    break;
-                }
-
-                while (reader.TryRead(out var payload))
-                {
-                    WriteEvent(response.BodyWriter, payload);
-                }
-
-                await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Client went away, session ended or the gateway is stopping.
-        }
-        finally
-        {
-            session.CloseStream();
-        }
+        await SessionEventStream.RunAsync(http, session, options.KeepAliveInterval, preamble: null).ConfigureAwait(false);
     }
 
     private async Task DeleteAsync(HttpContext http, McpCaller caller)
@@ -314,7 +264,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         http.Response.StatusCode = StatusCodes.Status200OK;
     }
 
-    private bool TryResolveSession(HttpContext http, McpCaller caller, out McpSession session, out McpException rejection)
+    internal bool TryResolveSession(HttpContext http, McpCaller caller, out McpSession session, out McpException rejection)
     {
         session = null!;
         rejection = null!;
@@ -364,7 +314,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         return name is null ? caller.Binding : $"client:{name}/{version}";
     }
 
-    private static bool IsJsonContent(string? contentType)
+    internal static bool IsJsonContent(string? contentType)
     {
         if (string.IsNullOrEmpty(contentType))
         {
@@ -376,7 +326,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         return media.Equals("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    internal static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -431,7 +381,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         await response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task WriteErrorAsync(HttpContext http, JsonNode? id, McpException error, ResponseMode mode = ResponseMode.Json)
+    internal static async Task WriteErrorAsync(HttpContext http, JsonNode? id, McpException error, ResponseMode mode = ResponseMode.Json)
     {
         var response = http.Response;
         if (response.HasStarted)

@@ -10,6 +10,8 @@ internal static class McpGatewayConfig
           - {path: /mcp, method: GET, exec: [mcp]}
           - {path: /mcp, method: DELETE, exec: [mcp]}
           - {path: /mcp, method: PUT, exec: [mcp]}
+          - {path: /mcp/sse, method: GET, exec: [mcp]}
+          - {path: /mcp/messages, method: POST, exec: [mcp]}
         """;
 
     public static string With(string mcpRouterValues) => Chains + "\n" + mcpRouterValues;

@@ -24,7 +24,8 @@ public sealed class McpTransportTests
     [InlineData("2025-06-18", "2025-06-18")]
     [InlineData("2025-11-25", "2025-11-25")]
     [InlineData("2099-01-01", "2025-11-25")]
-    [InlineData("2024-11-05", "2025-11-25")]
+    [InlineData("2024-11-05", "2024-11-05")]
+    [InlineData("2024-10-07", "2025-11-25")]
     public async Task Initialize_answers_the_clients_version_or_the_newest_and_issues_a_session(string requested, string answered)
     {
         using var dir = new TempDirectory();

@@ -1,5 +1,7 @@
 using LightFabric.Config;
 using LightFabric.Mcp.Routing;
+using LightFabric.Mcp.Server;
+using Microsoft.AspNetCore.Http;
 
 namespace LightFabric.Gateway.Handlers.Mcp;
 
@@ -30,12 +32,31 @@ public sealed class McpHandler : IGatewayHandler, IActivatableHandler
     public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
     {
         var settings = _router.Settings;
-        if (!settings.Enabled || !string.Equals(exchange.Path, settings.Path, StringComparison.Ordinal))
+        var path = exchange.Path;
+        if (!settings.Enabled || !path.StartsWith(settings.Path, StringComparison.Ordinal))
         {
             return HandlerOutcome.Continue;
         }
 
-        await _router.Endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange.Http)).ConfigureAwait(false);
+        var rest = path.AsSpan(settings.Path.Length);
+        var method = exchange.Http.Request.Method;
+        if (rest.Length == 0)
+        {
+            await _router.Endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange.Http)).ConfigureAwait(false);
+        }
+        else if (rest.SequenceEqual(LegacySseEndpoint.StreamSuffix) && HttpMethods.IsGet(method))
+        {
+            await _router.Legacy.StreamAsync(exchange.Http, McpCallerIdentity.From(exchange.Http)).ConfigureAwait(false);
+        }
+        else if (rest.SequenceEqual(LegacySseEndpoint.MessagesSuffix) && HttpMethods.IsPost(method))
+        {
+            await _router.Legacy.MessageAsync(exchange.Http, McpCallerIdentity.From(exchange.Http)).ConfigureAwait(false);
+        }
+        else
+        {
+            return HandlerOutcome.Continue;
+        }
+
         return HandlerOutcome.Completed;
     }
 

@@ -1,0 +1,181 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json.Nodes;
+using LightFabric.Mcp.Protocol;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace LightFabric.Mcp.Server;
+
+/// <summary>
+/// The 2024-11-05 HTTP+SSE transport for older clients: <c>GET {path}/sse</c> opens a session and its event
+/// stream, whose first event names the endpoint for messages; <c>POST {path}/messages?sessionId=…</c> takes one
+/// JSON-RPC message, answers 202, and the response travels on the event stream. The session ends with its stream.
+/// </summary>
+public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionStore sessions, IMcpServerHandler handler,
+    StreamableHttpEndpoint streamable, ILogger logger)
+{
+    public const string StreamSuffix = "/sse";
+    public const string MessagesSuffix = "/messages";
+
+    public async Task StreamAsync(HttpContext http, McpCaller caller)
+    {
+        if (!HostGuard.Allows(http, options))
+        {
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, new McpException(McpErrorCodes.AccessDenied,
+                $"Host '{http.Request.Host}' or Origin '{http.Request.Headers.Origin}' is not allowed (DNS-rebinding protection)", httpStatus: 403)).ConfigureAwait(false);
+            return;
+        }
+
+        var created = sessions.TryCreate(McpProtocolVersions.V2024_11_05, null, null, caller.Binding, caller.ClientKey ?? caller.Binding, out var session);
+        if (created != SessionCreateResult.Created)
+        {
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, created == SessionCreateResult.StoreFull
+                ? new McpException(McpErrorCodes.ExecutionFailed, "The gateway has reached its MCP session limit (mcp-router.yml maxSessions)", httpStatus: 503)
+                : new McpException(McpErrorCodes.ExecutionFailed, "This client already holds the maximum number of MCP sessions (maxSessionsPerClient)", httpStatus: 429))
+                .ConfigureAwait(false);
+            return;
+        }
+
+        session!.TryOpenStream();
+        var path = http.Request.PathBase + http.Request.Path;
+        var messages = path.Value![..^StreamSuffix.Length] + MessagesSuffix + "?sessionId=" + session.Id;
+        var endpointEvent = Encoding.UTF8.GetBytes($"event: endpoint\ndata: {messages}\n\n");
+        try
+        {
+            await SessionEventStream.RunAsync(http, session, options.KeepAliveInterval, endpointEvent).ConfigureAwait(false);
+        }
+        finally
+        {
+            await sessions.RemoveAsync(session.Id, "event stream closed").ConfigureAwait(false);
+        }
+    }
+
+    public async Task MessageAsync(HttpContext http, McpCaller caller)
+    {
+        if (!HostGuard.Allows(http, options))
+        {
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, new McpException(McpErrorCodes.AccessDenied,
+                "Host or Origin not allowed (DNS-rebinding protection)", httpStatus: 403)).ConfigureAwait(false);
+            return;
+        }
+
+        if (!streamable.TryResolveSession(http, caller, out var session, out var rejection))
+        {
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, rejection).ConfigureAwait(false);
+            return;
+        }
+
+        if (!StreamableHttpEndpoint.IsJsonContent(http.Request.ContentType))
+        {
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
+                "Content-Type must be application/json", httpStatus: 415)).ConfigureAwait(false);
+            return;
+        }
+
+        IncomingMessage message;
+        try
+        {
+            var body = await StreamableHttpEndpoint.ReadBodyAsync(http.Request, options.MaxRequestBodyBytes, http.RequestAborted).ConfigureAwait(false);
+            message = IncomingMessage.Parse(body.Span, options.MaxJsonDepth);
+        }
+        catch (McpException ex)
+        {
+            await StreamableHttpEndpoint.WriteErrorAsync(http, (ex.ErrorData as JsonObject)?["id"], ex).ConfigureAwait(false);
+            return;
+        }
+
+        session.Touch();
+        http.Response.StatusCode = StatusCodes.Status202Accepted;
+        switch (message.Kind)
+        {
+            case IncomingMessageKind.Response:
+                session.CompleteClientRequest(message.Id!.ToJsonString(), message.Message);
+                return;
+            case IncomingMessageKind.Notification:
+                if (message.Method == McpMethods.Cancelled && message.Params?["requestId"] is JsonValue id)
+                {
+                    session.CancelRequest(id.ToJsonString());
+                }
+                else
+                {
+                    handler.HandleNotification(session, message.Method!, message.Params);
+                }
+
+                return;
+        }
+
+        if (message.Method == McpMethods.Initialize)
+        {
+            var parameters = message.Params as JsonObject;
+            var requested = parameters?["protocolVersion"] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+            var version = McpProtocolVersions.Negotiate(requested);
+            var clientInfo = (JsonObject?)parameters?["clientInfo"]?.DeepClone();
+            session.Initialize(version, clientInfo, (JsonObject?)parameters?["capabilities"]?.DeepClone());
+            Reply(session, message.Id, handler.InitializeResult(version, clientInfo), null);
+            return;
+        }
+
+        // Answered on the event stream after this POST is done, so the request is copied out of the recycled context.
+        _ = RunAsync(Detach(http), caller, session, message);
+    }
+
+    private async Task RunAsync(HttpContext http, McpCaller caller, McpSession session, IncomingMessage message)
+    {
+        var key = message.Id!.ToJsonString();
+        var cts = session.BeginRequest(key, CancellationToken.None);
+        try
+        {
+            var related = new RequestEventStream(http, acceptsEventStream: false, session);
+            var result = await handler.HandleRequestAsync(new McpRequest(session, caller, message.Id, message.Method!, message.Params, http, related), cts.Token)
+                .ConfigureAwait(false);
+            Reply(session, message.Id, result, null);
+        }
+        catch (McpException ex)
+        {
+            Reply(session, message.Id, null, ex);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            // Cancelled: no response, as the specification says.
+        }
+        catch (Exception ex)
+        {
+            logger.LogError(ex, "MCP request {Method} of legacy session {SessionId} failed", message.Method, session.Id);
+            Reply(session, message.Id, null, new McpException(McpErrorCodes.InternalError, "Internal error"));
+        }
+        finally
+        {
+            session.EndRequest(key, cts);
+        }
+    }
+
+    private static HttpContext Detach(HttpContext http)
+    {
+        var copy = new DefaultHttpContext { User = http.User };
+        foreach (var (name, value) in http.Request.Headers)
+        {
+            copy.Request.Headers[name] = value;
+        }
+
+        copy.Request.Method = http.Request.Method;
+        copy.Request.Path = http.Request.Path;
+        copy.Connection.RemoteIpAddress = http.Connection.RemoteIpAddress;
+        return copy;
+    }
+
+    private static void Reply(McpSession session, JsonNode? id, JsonNode? result, McpException? error)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        if (error is null)
+        {
+            JsonRpcWriter.WriteResult(buffer, id, result);
+        }
+        else
+        {
+            JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message, error.ErrorData);
+        }
+
+        session.Send(buffer.WrittenSpan.ToArray());
+    }
+}

@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace LightFabric.Mcp.Server;
+
+/// <summary>
+/// Writes a session's server→client messages as SSE until the client goes away, the session ends or the
+/// gateway stops, with a comment line as keep-alive. The caller has opened the session's stream.
+/// </summary>
+public static class SessionEventStream
+{
+    private static readonly byte[] EventPrefix = "event: message\ndata: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
+
+    /// <param name="preamble">Written first (the legacy transport's endpoint event), or null.</param>
+    public static async Task RunAsync(HttpContext http, McpSession session, TimeSpan keepAliveInterval, byte[]? preamble)
+    {
+        var stopping = http.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Closed, stopping);
+        try
+        {
+            var response = http.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            response.Headers[StreamableHttpEndpoint.ProtocolVersionHeader] = session.ProtocolVersion;
+            await response.StartAsync(cts.Token).ConfigureAwait(false);
+            if (preamble is not null)
+            {
+                response.BodyWriter.Write(preamble);
+            }
+
+            await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
+
+            var reader = session.Outbound;
+            while (!cts.IsCancellationRequested)
+            {
+                session.Touch();
+                using var wait = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
+                wait.CancelAfter(keepAliveInterval);
+                bool available;
+                try
+                {
+                    available = await reader.WaitToReadAsync(wait.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cts.IsCancellationRequested)
+                {
+                    response.BodyWriter.Write(KeepAlive);
+                    await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
+                    continue;
+                }
+
+                if (!available)
+                {
+                    break;
+                }
+
+                while (reader.TryRead(out var payload))
+                {
+                    WriteEvent(response.BodyWriter, payload);
+                }
+
+                await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Client went away, session ended or the gateway is stopping.
+        }
+        finally
+        {
+            session.CloseStream();
+        }
+    }
+
+    private static void WriteEvent(PipeWriter writer, ReadOnlySpan<byte> json)
+    {
+        writer.Write(EventPrefix);
+        writer.Write(json);
+        writer.Write(EventEnd);
+    }
+}
