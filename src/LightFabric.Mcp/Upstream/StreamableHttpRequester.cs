@@ -90,8 +90,15 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
         await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
         if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
         {
-            return await ReadEventStreamAsync(stream, id, other, ct).ConfigureAwait(false) is { } reply
-                ? (Outcome.Reply, reply, status)
+            var position = new StreamPosition();
+            if (await ReadEventStreamAsync(stream, id, other, position, ct).ConfigureAwait(false) is { } reply)
+            {
+                return (Outcome.Reply, reply, status);
+            }
+
+            // The server may close the stream before answering and expect the client to resume it (SEP-1699).
+            return await ResumeAsync(id, sessionId, protocolVersion, other, position, ct).ConfigureAwait(false) is { } resumed
+                ? (Outcome.Reply, resumed, status)
                 : (Outcome.Failed, null, status);
         }
 
@@ -99,12 +106,67 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
         return node is JsonObject message && IsReplyTo(message, id) ? (Outcome.Reply, message, status) : (Outcome.Failed, null, status);
     }
 
-    private static async Task<JsonObject?> ReadEventStreamAsync(Stream stream, long id, Action<JsonObject> other, CancellationToken ct)
+    /// <summary>Where an event stream was when it ended: what to resume from and how long to wait first.</summary>
+    private sealed class StreamPosition
+    {
+        public string? LastEventId { get; set; }
+
+        public int RetryMilliseconds { get; set; } = 100;
+    }
+
+    private const int MaxResumptions = 5;
+
+    /// <summary>GET with Last-Event-ID until the reply arrives, the server refuses, or the attempts run out.</summary>
+    private async Task<JsonObject?> ResumeAsync(long id, string? sessionId, string protocolVersion, Action<JsonObject> other, StreamPosition position, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < MaxResumptions && position.LastEventId is not null; attempt++)
+        {
+            await Task.Delay(Math.Clamp(position.RetryMilliseconds, 0, 10_000), ct).ConfigureAwait(false);
+            using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
+            request.Headers.Accept.Add(AcceptStream);
+            request.Headers.TryAddWithoutValidation("Last-Event-ID", position.LastEventId);
+            if (sessionId is not null)
+            {
+                request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
+            }
+
+            request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", protocolVersion);
+            foreach (var (name, value) in headers)
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            if (await ReadEventStreamAsync(stream, id, other, position, ct).ConfigureAwait(false) is { } reply)
+            {
+                return reply;
+            }
+        }
+
+        return null;
+    }
+
+    private static async Task<JsonObject?> ReadEventStreamAsync(Stream stream, long id, Action<JsonObject> other, StreamPosition position, CancellationToken ct)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var data = new StringBuilder();
         while (await reader.ReadLineAsync(ct).ConfigureAwait(false) is { } line)
         {
+            if (line.StartsWith("id:", StringComparison.Ordinal))
+            {
+                position.LastEventId = line[(line.Length > 3 && line[3] == ' ' ? 4 : 3)..];
+            }
+            else if (line.StartsWith("retry:", StringComparison.Ordinal) && int.TryParse(line.AsSpan(6).Trim(), out var retry))
+            {
+                position.RetryMilliseconds = retry;
+            }
+
             if (line.Length == 0)
             {
                 if (data.Length > 0 && JsonNode.Parse(data.ToString()) is JsonObject message)
