@@ -22,6 +22,8 @@ grep -E "warning|Build succeeded|Time Elapsed" "$log" | tail -n 5
 
 # The CEL conformance test writes its tally and failing names here; shown after the run.
 export CEL_CONFORMANCE_REPORT="${CEL_CONFORMANCE_REPORT:-$(mktemp)}"
+# The MCP conformance test (official suite through light-gateway) writes its tally here.
+export MCP_CONFORMANCE_REPORT="${MCP_CONFORMANCE_REPORT:-$(mktemp)}"
 
 dotnet test LightFabric.sln -c Release --no-build --blame-hang-timeout 10m 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
@@ -38,6 +40,9 @@ read -r passed failed skipped < <(awk '
 
 if [ -s "$CEL_CONFORMANCE_REPORT" ]; then
   head -n 1 "$CEL_CONFORMANCE_REPORT"
+fi
+if [ -s "$MCP_CONFORMANCE_REPORT" ]; then
+  head -n 1 "$MCP_CONFORMANCE_REPORT"
 fi
 echo "tests: ${passed} passed, ${failed} failed, ${skipped} skipped"
 if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
