@@ -33,6 +33,7 @@ public sealed class McpBridge
 
     private RemoteSession? _live;
     private TaskCompletionSource _sessionChanged = NewSignal();
+    private TaskCompletionSource _kick = NewSignal();
     private Task? _reconnect;
     private CancellationTokenSource? _reconnectCts;
     private JsonRpcRequest? _initialize;
@@ -256,7 +257,17 @@ public sealed class McpBridge
 
             try
             {
-                await Task.Delay(delay, token);
+                // A message from the client waiting for the gateway cuts the backoff short, but attempts stay at least
+                // the first backoff apart.
+                var since = Stopwatch.StartNew();
+                await Task.WhenAny(Task.Delay(delay, token), _kick.Task.WaitAsync(token));
+                token.ThrowIfCancellationRequested();
+                if (since.Elapsed < _options.InitialBackoff)
+                {
+                    await Task.Delay(_options.InitialBackoff - since.Elapsed, token);
+                }
+
+                Interlocked.Exchange(ref _kick, NewSignal());
             }
             catch (OperationCanceledException)
             {
@@ -415,6 +426,7 @@ public sealed class McpBridge
             }
 
             StartReconnect();
+            Volatile.Read(ref _kick).TrySetResult();
             var remaining = _options.RequestWait - waited.Elapsed;
             if (remaining <= TimeSpan.Zero)
             {
