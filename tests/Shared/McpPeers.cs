@@ -34,6 +34,9 @@ public sealed class McpPeers
     /// <summary>Absolute path of node from PATH.</summary>
     public string NodePath { get; }
 
+    /// <summary>The MCP Inspector's command-line entry (run with <c>--cli URL --transport http|sse --method …</c>).</summary>
+    public string InspectorCli => Path.Combine(PeersDirectory, "node_modules", "@modelcontextprotocol", "inspector", "cli", "build", "cli.js");
+
     /// <summary>@modelcontextprotocol/server-everything's dist/index.js; its first argument is stdio, sse or streamableHttp.</summary>
     public string EverythingServerScript { get; }
 
@@ -121,9 +124,18 @@ public sealed class McpPeers
         }
     }
 
+    /// <summary>Every dependency of package.json is in node_modules (a dependency added later triggers npm ci again).</summary>
+    private bool Installed()
+    {
+        using var manifest = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(PeersDirectory, "package.json")));
+        return File.Exists(EverythingServerScript)
+            && manifest.RootElement.GetProperty("dependencies").EnumerateObject()
+                .All(d => File.Exists(Path.Combine(PeersDirectory, "node_modules", d.Name, "package.json")));
+    }
+
     private void EnsureInstalled()
     {
-        if (File.Exists(EverythingServerScript))
+        if (Installed())
         {
             return;
         }
@@ -147,7 +159,7 @@ public sealed class McpPeers
 
         using (held)
         {
-            if (File.Exists(EverythingServerScript))
+            if (Installed())
             {
                 return;
             }
