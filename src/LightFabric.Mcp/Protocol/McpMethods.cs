@@ -3,6 +3,7 @@ namespace LightFabric.Mcp.Protocol;
 public static class McpMethods
 {
     public const string Initialize = "initialize";
+    public const string Discover = "server/discover";
     public const string Initialized = "notifications/initialized";
     public const string Ping = "ping";
     public const string ToolsList = "tools/list";

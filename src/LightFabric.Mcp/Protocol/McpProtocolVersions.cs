@@ -16,6 +16,14 @@ public static class McpProtocolVersions
     /// <summary>Assumed when a request carries no MCP-Protocol-Version header (the specification's rule).</summary>
     public const string AssumedWithoutHeader = V2025_03_26;
 
+    /// <summary>The stateless revision: no initialize or session; every request carries its version and capabilities.</summary>
+    public const string V2026_07_28 = "2026-07-28";
+
+    public static readonly IReadOnlyList<string> StatelessSupported = [V2026_07_28];
+
+    /// <summary>Every revision the gateway answers, newest first (server/discover).</summary>
+    public static IEnumerable<string> All => StatelessSupported.Concat(Supported);
+
     public static bool IsSupported(string? version) => version is not null && Supported.Contains(version);
 
     /// <summary>

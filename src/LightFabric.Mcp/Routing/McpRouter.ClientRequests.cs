@@ -66,6 +66,13 @@ public sealed partial class McpRouter
                 $"light-gateway cannot tell which client {method} is for: no single call of this server is in flight", null);
         }
 
+        if (relay.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28)
+        {
+            // A 2026-07-28 client takes such questions as input_required results (multi round-trip), not as requests.
+            throw new UpstreamErrorException(server, McpErrorCodes.MethodNotFound,
+                $"{method} cannot reach a client speaking protocol revision 2026-07-28 through light-gateway yet", null);
+        }
+
         var capability = method switch
         {
             "sampling/createMessage" => "sampling",

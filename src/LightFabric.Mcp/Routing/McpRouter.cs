@@ -46,6 +46,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                 MaxJsonDepth = settings.MaxJsonDepth,
                 OriginAllowlist = settings.OriginAllowlist,
                 DnsRebindingProtection = settings.DnsRebindingProtection,
+                StatelessEnabled = settings.StatelessEnabled,
                 AllowedHosts = settings.AllowedHosts,
             },
             host.Sessions,
@@ -139,9 +140,31 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         ["serverInfo"] = new JsonObject { ["name"] = "light-gateway-mcp", ["version"] = Version },
     };
 
-    public Task<JsonNode?> HandleRequestAsync(McpRequest request, CancellationToken cancellationToken) => request.Method switch
+    /// <summary>server/discover: every revision spoken, the capabilities and who this is, without a session.</summary>
+    private JsonObject Discover() => new()
+    {
+        ["supportedVersions"] = new JsonArray(McpProtocolVersions.All.Select(v => (JsonNode)v).ToArray()),
+        ["capabilities"] = Capabilities(),
+        ["serverInfo"] = new JsonObject { ["name"] = "light-gateway-mcp", ["version"] = Version },
+    };
+
+    public async Task<JsonNode?> HandleRequestAsync(McpRequest request, CancellationToken cancellationToken)
+    {
+        var result = await DispatchAsync(request, cancellationToken).ConfigureAwait(false);
+
+        // The 2026-07-28 revision marks every finished result; MRTR (input_required) results are not produced yet.
+        if (request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28 && result is JsonObject finished)
+        {
+            finished["resultType"] = "complete";
+        }
+
+        return result;
+    }
+
+    private Task<JsonNode?> DispatchAsync(McpRequest request, CancellationToken cancellationToken) => request.Method switch
     {
         McpMethods.Ping => Task.FromResult<JsonNode?>(new JsonObject()),
+        McpMethods.Discover when Settings.StatelessEnabled => Task.FromResult<JsonNode?>(Discover()),
         McpMethods.ToolsList => Task.FromResult<JsonNode?>(ListTools(request.Params as JsonObject)),
         McpMethods.ToolsCall => CallToolAsync(request, cancellationToken),
         McpMethods.ResourcesList => ListResourcesAsync(cancellationToken),

@@ -27,6 +27,9 @@ public sealed record McpRouterSettings
     /// <summary>Exact origins allowed to call /mcp; a request with any other Origin gets 403. Empty: no check here.</summary>
     public IReadOnlyList<string> OriginAllowlist { get; init; } = [];
 
+    /// <summary><c>protocols.stateless.enabled</c>: serve the 2026-07-28 revision (server/discover, no sessions).</summary>
+    public bool StatelessEnabled { get; init; }
+
     /// <summary>DNS-rebinding protection of /mcp: auto (on for loopback listeners), on or off.</summary>
     public Server.DnsRebindingProtection DnsRebindingProtection { get; init; } = Server.DnsRebindingProtection.Auto;
 

@@ -93,6 +93,12 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
             return;
         }
 
+        if (options.StatelessEnabled && StatelessRequest.Applies(request, message))
+        {
+            await StatelessAsync(http, caller, message, mode).ConfigureAwait(false);
+            return;
+        }
+
         if (!TryResolveSession(http, caller, out var session, out var rejection))
         {
             await WriteErrorAsync(http, message.Id, rejection).ConfigureAwait(false);
@@ -209,6 +215,39 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         finally
         {
             session.EndRequest(key, cts);
+        }
+    }
+
+    /// <summary>
+    /// A 2026-07-28 request: checked against its headers, served in a session that lives only for this request,
+    /// answered with <c>resultType: complete</c>.
+    /// </summary>
+    private async Task StatelessAsync(HttpContext http, McpCaller caller, IncomingMessage message, ResponseMode mode)
+    {
+        if (message.Kind != IncomingMessageKind.Request)
+        {
+            // Stateless notifications carry nothing the gateway keeps.
+            http.Response.StatusCode = StatusCodes.Status202Accepted;
+            return;
+        }
+
+        if (StatelessRequest.Validate(http.Request, message) is { } problem)
+        {
+            await WriteErrorAsync(http, message.Id, problem).ConfigureAwait(false);
+            return;
+        }
+
+        var meta = (JsonObject)message.Params!["_meta"]!;
+        var session = new McpSession("stateless", McpProtocolVersions.V2026_07_28,
+            (JsonObject?)meta[StatelessRequest.ClientInfoKey]?.DeepClone(), (JsonObject?)meta[StatelessRequest.CapabilitiesKey]?.DeepClone(),
+            caller.Binding, caller.ClientKey ?? caller.Binding);
+        try
+        {
+            await RequestAsync(http, caller, session, message, mode).ConfigureAwait(false);
+        }
+        finally
+        {
+            await session.CloseAsync().ConfigureAwait(false);
         }
     }
 
