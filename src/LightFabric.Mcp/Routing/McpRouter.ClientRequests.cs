@@ -17,28 +17,23 @@ namespace LightFabric.Mcp.Routing;
 /// </summary>
 public sealed partial class McpRouter
 {
-    private static readonly AsyncLocal<CallRelay?> CurrentCall = new();
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<CallRelay, byte>> _callsInFlight = new(StringComparer.Ordinal);
-    private long _clientRequestCounter;
+    private static readonly AsyncLocal<IClientChannel?> CurrentCall = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<IClientChannel, byte>> _callsInFlight = new(StringComparer.Ordinal);
 
-    /// <summary>One downstream call being served by an upstream.</summary>
-    private sealed record CallRelay(McpSession Session, RequestEventStream Stream);
-
-    /// <summary>Marks the calling flow as serving <paramref name="request"/> on <paramref name="server"/> until disposed.</summary>
-    private CallScope EnterCall(string server, McpRequest request)
+    /// <summary>Marks the calling flow as serving a call of <paramref name="channel"/>'s client on <paramref name="server"/> until disposed.</summary>
+    private CallScope EnterCall(string server, IClientChannel channel)
     {
-        var relay = new CallRelay(request.Session, request.Related);
-        CurrentCall.Value = relay;
-        var calls = _callsInFlight.GetOrAdd(server, _ => new ConcurrentDictionary<CallRelay, byte>());
-        calls[relay] = 0;
-        return new CallScope(calls, relay);
+        CurrentCall.Value = channel;
+        var calls = _callsInFlight.GetOrAdd(server, _ => new ConcurrentDictionary<IClientChannel, byte>());
+        calls[channel] = 0;
+        return new CallScope(calls, channel);
     }
 
-    private readonly struct CallScope(ConcurrentDictionary<CallRelay, byte> calls, CallRelay relay) : IDisposable
+    private readonly struct CallScope(ConcurrentDictionary<IClientChannel, byte> calls, IClientChannel channel) : IDisposable
     {
         public void Dispose()
         {
-            calls.TryRemove(relay, out _);
+            calls.TryRemove(channel, out _);
             CurrentCall.Value = null;
         }
     }
@@ -53,24 +48,17 @@ public sealed partial class McpRouter
             return new JsonObject();
         }
 
-        var relay = CurrentCall.Value;
-        if (relay is null && _callsInFlight.TryGetValue(server, out var calls))
+        var channel = CurrentCall.Value;
+        if (channel is null && _callsInFlight.TryGetValue(server, out var calls))
         {
             var inFlight = calls.Keys.Take(2).ToArray();
-            relay = inFlight.Length == 1 ? inFlight[0] : null;
+            channel = inFlight.Length == 1 ? inFlight[0] : null;
         }
 
-        if (relay is null)
+        if (channel is null)
         {
             throw new UpstreamErrorException(server, McpErrorCodes.InternalError,
                 $"light-gateway cannot tell which client {method} is for: no single call of this server is in flight", null);
-        }
-
-        if (relay.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28)
-        {
-            // A 2026-07-28 client takes such questions as input_required results (multi round-trip), not as requests.
-            throw new UpstreamErrorException(server, McpErrorCodes.MethodNotFound,
-                $"{method} cannot reach a client speaking protocol revision 2026-07-28 through light-gateway yet", null);
         }
 
         var capability = method switch
@@ -80,32 +68,13 @@ public sealed partial class McpRouter
             "roots/list" => "roots",
             _ => null,
         };
-        if (capability is null || relay.Session.ClientCapabilities?[capability] is null)
+        if (capability is null || channel.Session.ClientCapabilities?[capability] is null)
         {
             throw new UpstreamErrorException(server, McpErrorCodes.MethodNotFound,
                 capability is null ? $"Method not found: {method}" : $"The client did not declare the {capability} capability", null);
         }
 
-        var id = "lgw-" + Interlocked.Increment(ref _clientRequestCounter);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("jsonrpc", "2.0");
-            writer.WriteString("id", id);
-            writer.WriteString("method", method);
-            if (parameters is not null)
-            {
-                writer.WritePropertyName("params");
-                parameters.WriteTo(writer);
-            }
-
-            writer.WriteEndObject();
-        }
-
-        var message = buffer.WrittenSpan.ToArray();
-        var answer = await relay.Session.AwaitClientResponseAsync(
-            JsonValue.Create(id).ToJsonString(), () => relay.Stream.SendAsync(message).AsTask(), cancellationToken).ConfigureAwait(false);
+        var answer = await channel.AskAsync(method, parameters, cancellationToken).ConfigureAwait(false);
         if (answer["error"] is JsonObject error)
         {
             var code = error["code"] is JsonValue c && c.TryGetValue<int>(out var n) ? n : McpErrorCodes.InternalError;

@@ -337,7 +337,7 @@ public sealed partial class McpRouter
                 break;
             case McpMethods.Message when CurrentCall.Value is { } call:
                 // Logged while serving one client's call (known on Streamable HTTP upstreams): that client only.
-                _ = call.Stream.SendAsync(JsonRpcWriter.Notification(method, parameters?.DeepClone()));
+                _ = call.NotifyAsync(JsonRpcWriter.Notification(method, parameters?.DeepClone()));
                 break;
             case McpMethods.ResourcesListChanged or McpMethods.PromptsListChanged or McpMethods.Message:
                 var broadcast = JsonRpcWriter.Notification(method, parameters?.DeepClone());

@@ -29,6 +29,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
     private readonly HttpApiToolInvoker _httpTools;
     private readonly McpBackendToolInvoker _backendTools;
     private readonly Lock _catalogLock = new();
+    private readonly RoundTripCalls _roundTrips = new();
     private volatile ToolCatalog _catalog = ToolCatalog.Empty;
     private volatile bool _active;
 
@@ -153,7 +154,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         var result = await DispatchAsync(request, cancellationToken).ConfigureAwait(false);
 
         // The 2026-07-28 revision marks every finished result; MRTR (input_required) results are not produced yet.
-        if (request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28 && result is JsonObject finished)
+        if (request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28 && result is JsonObject finished && !finished.ContainsKey("resultType"))
         {
             finished["resultType"] = "complete";
         }
@@ -287,16 +288,35 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         }
     }
 
-    private async Task<JsonNode?> CallUpstreamAsync(
-        UpstreamToolTarget target, JsonObject arguments, JsonObject? meta, McpRequest related, CancellationToken cancellationToken)
+    private Task<JsonNode?> CallUpstreamAsync(
+        UpstreamToolTarget target, JsonObject arguments, JsonObject? meta, McpRequest request, CancellationToken cancellationToken)
     {
         if (!_servers.TryGetValue(target.Server, out var server))
         {
             throw new McpException(McpErrorCodes.ExecutionFailed, $"upstream MCP server '{target.Server}' is no longer configured");
         }
 
-        var upstreamToken = MapProgressToken(meta, related.Related);
-        using var call = EnterCall(target.Server, related);
+        if (request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28)
+        {
+            // The upstream may ask questions a 2026-07-28 client answers by retrying: the call outlives this request.
+            return _roundTrips.CallAsync(request,
+                (channel, lifetime) => InvokeUpstreamAsync(server, target, arguments, meta, channel, null, lifetime),
+                server.Settings.RequestTimeout);
+        }
+
+        return InvokeUpstreamAsync(server, target, arguments, meta, new StreamClientChannel(request.Session, request.Related), request.Related, cancellationToken);
+    }
+
+    private async Task<JsonNode?> InvokeUpstreamAsync(UpstreamServer server, UpstreamToolTarget target, JsonObject arguments, JsonObject? meta,
+        IClientChannel channel, RequestEventStream? progressStream, CancellationToken cancellationToken)
+    {
+        var upstreamToken = progressStream is null ? null : MapProgressToken(meta, progressStream);
+        if (progressStream is null)
+        {
+            meta?.Remove("progressToken");
+        }
+
+        using var call = EnterCall(target.Server, channel);
         try
         {
             return await server.CallToolAsync(target.ToolName, arguments, meta, cancellationToken).ConfigureAwait(false);

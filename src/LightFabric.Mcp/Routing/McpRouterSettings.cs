@@ -28,7 +28,7 @@ public sealed record McpRouterSettings
     public IReadOnlyList<string> OriginAllowlist { get; init; } = [];
 
     /// <summary><c>protocols.stateless.enabled</c>: serve the 2026-07-28 revision (server/discover, no sessions).</summary>
-    public bool StatelessEnabled { get; init; }
+    public bool StatelessEnabled { get; init; } = true;
 
     /// <summary>DNS-rebinding protection of /mcp: auto (on for loopback listeners), on or off.</summary>
     public Server.DnsRebindingProtection DnsRebindingProtection { get; init; } = Server.DnsRebindingProtection.Auto;

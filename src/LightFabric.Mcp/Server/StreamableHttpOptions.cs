@@ -9,11 +9,8 @@ public sealed record StreamableHttpOptions
     /// <summary>Exact origins allowed; empty means this transport does not check Origin (the cors handler may).</summary>
     public IReadOnlyList<string> OriginAllowlist { get; init; } = [];
 
-    /// <summary>
-    /// Serve 2026-07-28 requests without a session. Off by default: clients that discover it switch to it, and
-    /// sampling or elicitation of an upstream cannot reach such clients through the gateway yet.
-    /// </summary>
-    public bool StatelessEnabled { get; init; }
+    /// <summary>Serve 2026-07-28 requests without a session (server/discover, per-request _meta).</summary>
+    public bool StatelessEnabled { get; init; } = true;
 
     /// <summary>Whether Host and Origin must name this machine or an allowed host (DNS-rebinding protection).</summary>
     public DnsRebindingProtection DnsRebindingProtection { get; init; } = DnsRebindingProtection.Auto;

@@ -11,12 +11,19 @@ namespace LightFabric.Gateway.Tests.Mcp;
 /// <summary>Sampling and elicitation requests of upstreams reach the calling client through the gateway and come back.</summary>
 public sealed class ClientRequestRelayTests
 {
-    [Fact]
-    public async Task Sampling_and_elicitation_reach_the_calling_client_and_the_answers_go_back()
+    /// <param name="stateless">
+    /// With the 2026-07-28 revision enabled the C# client goes stateless, and the gateway bridges the upstream's
+    /// questions as multi round-trip (input_required) results.
+    /// </param>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Sampling_and_elicitation_reach_the_calling_client_and_the_answers_go_back(bool stateless)
     {
         await using var remote = await McpPeers.Instance.StartEverythingHttpAsync("streamableHttp");
         using var dir = new TempDirectory();
         var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With($"""
+            mcp-router.protocols.stateless.enabled: {(stateless ? "true" : "false")}
             mcp-router.servers:
               - name: local
                 transport: stdio
@@ -59,6 +66,8 @@ public sealed class ClientRequestRelayTests
             TransportMode = HttpTransportMode.StreamableHttp,
         });
         await using var mcp = await McpClient.CreateAsync(transport, options);
+        Assert.Equal(stateless ? "2026-07-28" : "2025-11-25", mcp.NegotiatedProtocolVersion);
+        Assert.Equal(stateless, mcp.SessionId is null);
 
         foreach (var tool in new[] { "remote_trigger-sampling-request", "local_trigger-sampling-request" })
         {

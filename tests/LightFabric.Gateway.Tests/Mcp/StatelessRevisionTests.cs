@@ -110,6 +110,7 @@ public sealed class StatelessRevisionTests
     {
         using var dir = new TempDirectory();
         var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With("""
+            mcp-router.protocols.stateless.enabled: false
             mcp-router.tools:
               - {name: health_check, targetHost: "http://127.0.0.1:9", path: /ping, method: GET}
             """));

@@ -41,7 +41,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             MaxJsonDepth = Int(values, "maxJsonDepth", 8) ?? defaults.MaxJsonDepth,
             OriginAllowlist = ConfigBinder.StringList(values["originAllowlist"]),
             DnsRebindingProtection = RebindingMode(values),
-            StatelessEnabled = values["protocols"]?["stateless"] is JsonObject stateless && Bool(stateless, "enabled") == true,
+            StatelessEnabled = values["protocols"]?["stateless"] is not JsonObject stateless || Bool(stateless, "enabled") != false,
             AllowedHosts = ConfigBinder.StringList(values["allowedHosts"]),
             ToolsPageSize = Int(values, "toolsPageSize", 1) ?? defaults.ToolsPageSize,
             UpstreamStartupWait = Millis(values, "upstreamStartupWaitMs") ?? defaults.UpstreamStartupWait,
