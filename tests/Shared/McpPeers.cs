@@ -17,7 +17,7 @@ public sealed class McpPeers
     {
         RepoRoot = FindRepoRoot();
         PeersDirectory = Path.Combine(RepoRoot, "tests", "mcp-peers");
-        NodePath = FindOnPath(OperatingSystem.IsWindows() ? "node.exe" : "node")
+        NodePath = NpmInstall.FindOnPath(OperatingSystem.IsWindows() ? "node.exe" : "node")
             ?? throw new InvalidOperationException("node was not found on PATH; the MCP peer tests need Node.js 20 or later");
         EverythingServerScript = Path.Combine(PeersDirectory, "node_modules", "@modelcontextprotocol", "server-everything", "dist", "index.js");
         EnsureInstalled();
@@ -133,71 +133,7 @@ public sealed class McpPeers
                 .All(d => File.Exists(Path.Combine(PeersDirectory, "node_modules", d.Name, "package.json")));
     }
 
-    private void EnsureInstalled()
-    {
-        if (Installed())
-        {
-            return;
-        }
-
-        // One installer per machine: other test processes wait on the lock, then find the packages installed. The
-        // lock lives in the temp folder because npm ci deletes node_modules.
-        var lockPath = Path.Combine(Path.GetTempPath(), "lightfabric-mcp-peers-" + StableHash(PeersDirectory) + ".lock");
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        FileStream? held = null;
-        while (held is null)
-        {
-            try
-            {
-                held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500);
-            }
-        }
-
-        using (held)
-        {
-            if (Installed())
-            {
-                return;
-            }
-
-            var npm = FindOnPath(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
-                ?? throw new InvalidOperationException("npm was not found on PATH; it is needed once to install tests/mcp-peers");
-            var startInfo = new ProcessStartInfo(npm)
-            {
-                WorkingDirectory = PeersDirectory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            var output = new StringBuilder();
-            using var process = new Process { StartInfo = startInfo };
-            process.OutputDataReceived += (_, e) => Append(output, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"npm ci in {PeersDirectory} took longer than 5 minutes:\n{output}");
-            }
-
-            process.WaitForExit();
-            if (process.ExitCode != 0 || !File.Exists(EverythingServerScript))
-            {
-                throw new InvalidOperationException($"npm ci in {PeersDirectory} failed with exit code {process.ExitCode}:\n{output}");
-            }
-        }
-    }
+    private void EnsureInstalled() => NpmInstall.EnsureInstalled(PeersDirectory, Installed);
 
     private static string FindRepoRoot()
     {
@@ -210,26 +146,6 @@ public sealed class McpPeers
         }
 
         throw new InvalidOperationException($"LightFabric.sln was not found above {AppContext.BaseDirectory}");
-    }
-
-    private static string? FindOnPath(string name)
-    {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, name);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
-    }
-
-    private static string StableHash(string text)
-    {
-        var hash = System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(text));
-        return Convert.ToHexString(hash, 0, 8);
     }
 }
 

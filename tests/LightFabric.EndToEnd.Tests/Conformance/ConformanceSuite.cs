@@ -1,3 +1,4 @@
+using LightFabric.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
@@ -181,79 +182,9 @@ public sealed partial class ConformanceSuite
         }
     }
 
-    private void EnsureInstalled()
-    {
-        if (Installed())
-        {
-            return;
-        }
-
-        // One installer per machine: other test processes wait on the lock, then find the packages installed. The
-        // lock lives in the temp folder because npm ci deletes node_modules.
-        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(Directory)), 0, 8);
-        var lockPath = Path.Combine(Path.GetTempPath(), "lightfabric-mcp-conformance-" + hash + ".lock");
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        FileStream? held = null;
-        while (held is null)
-        {
-            try
-            {
-                held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500);
-            }
-        }
-
-        using (held)
-        {
-            if (Installed())
-            {
-                return;
-            }
-
-            var npm = FindOnPath(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
-                ?? throw new InvalidOperationException("npm was not found on PATH; it is needed once to install tests/conformance");
-            var start = new ProcessStartInfo(npm)
-            {
-                WorkingDirectory = Directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var output = new StringBuilder();
-            using var process = new Process { StartInfo = start };
-            process.OutputDataReceived += (_, e) => Append(output, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-            {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"npm ci in {Directory} took longer than 5 minutes:\n{output}");
-            }
-
-            process.WaitForExit();
-            if (process.ExitCode != 0 || !Installed())
-            {
-                throw new InvalidOperationException($"npm ci in {Directory} failed with exit code {process.ExitCode}:\n{output}");
-            }
-        }
-    }
+    private void EnsureInstalled() => NpmInstall.EnsureInstalled(Directory, Installed);
 
     private bool Installed() => File.Exists(SuiteScript) && File.Exists(NodePath);
-
-    private static string? FindOnPath(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
 
     private static void Append(StringBuilder output, string? line)
     {

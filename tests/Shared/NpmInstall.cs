@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace LightFabric.Testing;
+
+/// <summary>
+/// Installs a test folder's npm packages (its package.json and package-lock.json) with <c>npm ci</c> the first time a
+/// test needs them. One installer per machine: other test processes wait on a lock in the temp folder (npm ci
+/// deletes node_modules, so the lock cannot live there), then find the packages installed.
+/// </summary>
+public static class NpmInstall
+{
+    public static void EnsureInstalled(string directory, Func<bool> installed)
+    {
+        if (installed())
+        {
+            return;
+        }
+
+        var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(directory)), 0, 8);
+        var lockPath = Path.Combine(Path.GetTempPath(), "lightfabric-npm-" + hash + ".lock");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
+        FileStream? held = null;
+        while (held is null)
+        {
+            try
+            {
+                held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(500);
+            }
+        }
+
+        using (held)
+        {
+            if (installed())
+            {
+                return;
+            }
+
+            var npm = FindOnPath(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
+                ?? throw new InvalidOperationException($"npm was not found on PATH; it is needed once to install {directory}");
+            var start = new ProcessStartInfo(npm)
+            {
+                WorkingDirectory = directory,
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
+            foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+
+            var output = new StringBuilder();
+            using var process = new Process { StartInfo = start };
+            process.OutputDataReceived += (_, e) => Append(output, e.Data);
+            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+            process.Start();
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+            {
+                process.Kill(entireProcessTree: true);
+                throw new TimeoutException($"npm ci in {directory} took longer than 5 minutes:\n{output}");
+            }
+
+            process.WaitForExit();
+            if (process.ExitCode != 0 || !installed())
+            {
+                throw new InvalidOperationException($"npm ci in {directory} failed with exit code {process.ExitCode}:\n{output}");
+            }
+        }
+    }
+
+    /// <summary>The absolute path of a program on PATH, or null.</summary>
+    public static string? FindOnPath(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (output)
+        {
+            output.AppendLine(line);
+        }
+    }
+}
