@@ -4,6 +4,8 @@ public static class McpMethods
 {
     public const string Initialize = "initialize";
     public const string Discover = "server/discover";
+    public const string SubscriptionsListen = "subscriptions/listen";
+    public const string SubscriptionsAcknowledged = "notifications/subscriptions/acknowledged";
     public const string Initialized = "notifications/initialized";
     public const string Ping = "ping";
     public const string ToolsList = "tools/list";

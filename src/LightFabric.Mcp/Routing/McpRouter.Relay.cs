@@ -325,6 +325,7 @@ public sealed partial class McpRouter
 
                 break;
             case McpMethods.ResourceUpdated:
+                _host.Listeners.Publish(method, parameters);
                 if (Text(parameters?["uri"]) is { } uri && _subscriptions.TryGetValue(uri, out var sessions))
                 {
                     var message = JsonRpcWriter.Notification(method, parameters?.DeepClone());
@@ -340,6 +341,7 @@ public sealed partial class McpRouter
                 _ = call.NotifyAsync(JsonRpcWriter.Notification(method, parameters?.DeepClone()));
                 break;
             case McpMethods.ResourcesListChanged or McpMethods.PromptsListChanged or McpMethods.Message:
+                _host.Listeners.Publish(method, parameters);
                 var broadcast = JsonRpcWriter.Notification(method, parameters?.DeepClone());
                 foreach (var session in _host.Sessions.Sessions)
                 {

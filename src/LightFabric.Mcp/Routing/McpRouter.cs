@@ -166,6 +166,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
     {
         McpMethods.Ping => Task.FromResult<JsonNode?>(new JsonObject()),
         McpMethods.Discover when Settings.StatelessEnabled => Task.FromResult<JsonNode?>(Discover()),
+        McpMethods.SubscriptionsListen when request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28 => ListenAsync(request, cancellationToken),
         McpMethods.ToolsList => Task.FromResult<JsonNode?>(ListTools(request.Params as JsonObject)),
         McpMethods.ToolsCall => CallToolAsync(request, cancellationToken),
         McpMethods.ResourcesList => ListResourcesAsync(cancellationToken),
@@ -389,6 +390,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 
     private void NotifyListChanged()
     {
+        _host.Listeners.Publish(McpMethods.ToolsListChanged, null);
         foreach (var session in _host.Sessions.Sessions)
         {
             session.Send(ListChangedNotification);

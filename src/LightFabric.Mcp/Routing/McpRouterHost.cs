@@ -39,6 +39,9 @@ public sealed class McpRouterHost : IAsyncDisposable
 
     public UpstreamServerPool Upstreams { get; }
 
+    /// <summary>subscriptions/listen streams of 2026-07-28 clients.</summary>
+    public ListenStreams Listeners { get; } = new();
+
     public async ValueTask DisposeAsync()
     {
         await Sessions.DisposeAsync().ConfigureAwait(false);

@@ -62,6 +62,27 @@ public sealed class RequestEventStream(HttpContext http, bool acceptsEventStream
         }
     }
 
+    /// <summary>An SSE comment on an open event stream, so proxies keep a quiet long-lived answer open.</summary>
+    public async ValueTask KeepAliveAsync()
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (Started && !_closed && !http.RequestAborted.IsCancellationRequested)
+            {
+                http.Response.BodyWriter.Write(": keep-alive\n\n"u8);
+                await http.Response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Writes the final response as the last event; nothing is sent after it.</summary>
     public async ValueTask CompleteAsync(ReadOnlyMemory<byte> finalMessage)
     {

@@ -124,4 +124,60 @@ public sealed class StatelessRevisionTests
         await wire.InitializeAsync();
         Assert.Equal(-32601, (await wire.RequestAsync("server/discover")).ErrorCode);
     }
+
+    [Fact]
+    public async Task A_listen_stream_is_acknowledged_and_hears_tool_list_changes_tagged_with_its_id()
+    {
+        using var dir = new TempDirectory();
+        const string Tools = """
+            mcp-router.tools:
+              - {name: health_check, targetHost: "http://127.0.0.1:9", path: /ping, method: GET}
+            """;
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(Tools));
+        await using var _ = runtime;
+        using var __ = client;
+
+        using var listen = new HttpRequestMessage(HttpMethod.Post, "/mcp")
+        {
+            Content = new StringContent(
+                Request("subscriptions/listen", new JsonObject { ["notifications"] = new JsonObject { ["toolsListChanged"] = true } })
+                    .Replace("\"id\":1", "\"id\":\"listen-9\"", StringComparison.Ordinal),
+                System.Text.Encoding.UTF8, "application/json"),
+        };
+        listen.Headers.TryAddWithoutValidation("Accept", McpWire.BothAccept);
+        foreach (var (name, value) in Headers("subscriptions/listen"))
+        {
+            listen.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await client.SendAsync(listen, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+
+        async Task<JsonObject> NextEventAsync()
+        {
+            while (true)
+            {
+                var line = await reader.ReadLineAsync(timeout.Token);
+                Assert.NotNull(line);
+                if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    return JsonNode.Parse(line[6..])!.AsObject();
+                }
+            }
+        }
+
+        var ack = await NextEventAsync();
+        Assert.Equal("notifications/subscriptions/acknowledged", ack["method"]!.GetValue<string>());
+        Assert.True(ack["params"]!["notifications"]!["toolsListChanged"]!.GetValue<bool>());
+        Assert.Equal("listen-9", ack["params"]!["_meta"]!["io.modelcontextprotocol/subscriptionId"]!.GetValue<string>());
+
+        dir.WriteConfig("values.yml", "server.httpPort: 0\n" + McpGatewayConfig.With(Tools + "\n  - {name: added_tool, targetHost: \"http://127.0.0.1:9\", path: /added, method: GET}"));
+        Assert.True((await runtime.ReloadAsync()).Applied);
+
+        var changed = await NextEventAsync();
+        Assert.Equal("notifications/tools/list_changed", changed["method"]!.GetValue<string>());
+        Assert.Equal("listen-9", changed["params"]!["_meta"]!["io.modelcontextprotocol/subscriptionId"]!.GetValue<string>());
+    }
 }
