@@ -57,6 +57,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
     public UpstreamServer(UpstreamServerSettings settings, ILoggerFactory loggerFactory, HttpClient? httpClient = null)
     {
         Settings = settings;
+        HealthCheckInterval = settings.HealthCheckInterval;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger(LogCategory);
         if (settings.Transport != UpstreamTransportKind.Stdio)
@@ -93,7 +94,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
     public event Action<UpstreamServer, string, JsonNode?>? NotificationReceived;
 
     /// <summary>How often an HTTP upstream is pinged; a dead Streamable HTTP server is otherwise noticed only by the next call.</summary>
-    internal TimeSpan HealthCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+    internal TimeSpan HealthCheckInterval { get; set; }
 
     /// <summary>The stdio child's process id while one runs (for diagnostics and tests).</summary>
     internal int? ProcessId => _processId == 0 ? null : _processId;

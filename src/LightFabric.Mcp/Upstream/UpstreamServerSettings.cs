@@ -49,6 +49,9 @@ public sealed record UpstreamServerSettings
 
     public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>sse/http: how often a quiet connection is checked with ping (a dead server is otherwise noticed only by the next call).</summary>
+    public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// Identity of everything that needs a new connection when it changes; a reload keeps a running server
     /// whose fingerprint is unchanged.
@@ -58,5 +61,5 @@ public sealed record UpstreamServerSettings
         string.Join('\u001e', Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key + "=" + e.Value)),
         InheritEnvironment, WorkingDirectory, Url,
         string.Join('\u001e', Headers.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => e.Key + "=" + e.Value)),
-        RequestTimeout, ConnectTimeout, RestartDelay, MaxRestartDelay);
+        RequestTimeout, ConnectTimeout, RestartDelay, MaxRestartDelay, HealthCheckInterval);
 }

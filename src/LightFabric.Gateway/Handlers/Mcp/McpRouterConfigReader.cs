@@ -369,6 +369,9 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             Headers = StringMap(entry, key, "headers"),
             RequestTimeout = Millis(entry, "timeoutMs", key) ?? defaults.RequestTimeout,
             ConnectTimeout = Millis(entry, "connectTimeoutMs", key) ?? defaults.ConnectTimeout,
+            RestartDelay = Millis(entry, "restartDelayMs", key) ?? defaults.RestartDelay,
+            MaxRestartDelay = Millis(entry, "maxRestartDelayMs", key) ?? defaults.MaxRestartDelay,
+            HealthCheckInterval = Millis(entry, "healthCheckIntervalMs", key) ?? defaults.HealthCheckInterval,
         };
         return ok ? new UpstreamServerEntry(settings, prefix, filter) : null;
     }
