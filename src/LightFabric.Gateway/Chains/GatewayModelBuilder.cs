@@ -170,7 +170,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
 
         try
         {
-            return descriptor.Factory(new HandlerBuildContext(descriptor.Id, config, loggerFactory, problems));
+            return descriptor.Factory(new HandlerBuildContext(descriptor.Id, config, loggerFactory, problems, loader.TryLoad));
         }
         catch (ConfigException ex)
         {

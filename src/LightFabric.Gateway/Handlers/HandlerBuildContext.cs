@@ -4,7 +4,9 @@ using Microsoft.Extensions.Logging;
 namespace LightFabric.Gateway.Handlers;
 
 /// <summary>What a handler factory gets: its resolved config file, and a place to report problems.</summary>
-public sealed class HandlerBuildContext(string handlerId, LoadedConfig? config, ILoggerFactory loggerFactory, List<ConfigProblem> problems)
+public sealed class HandlerBuildContext(
+    string handlerId, LoadedConfig? config, ILoggerFactory loggerFactory, List<ConfigProblem> problems,
+    Func<string, LoadedConfig?>? loadOther = null)
 {
     public string HandlerId { get; } = handlerId;
 
@@ -17,6 +19,23 @@ public sealed class HandlerBuildContext(string handlerId, LoadedConfig? config, 
         problems.Add(new ConfigProblem(message, Config is null ? null : FileName, key));
 
     public T Bind<T>() where T : new() => Config is null ? new T() : Config.Bind<T>();
+
+    /// <summary>
+    /// Another config file the handler depends on (client.yml for the JWKS endpoint), resolved like its own;
+    /// null when no layer has it. Problems in that file are reported and give null.
+    /// </summary>
+    public LoadedConfig? LoadOther(string name)
+    {
+        try
+        {
+            return loadOther?.Invoke(name);
+        }
+        catch (ConfigException ex)
+        {
+            problems.AddRange(ex.Problems);
+            return null;
+        }
+    }
 
     private string FileName => Config!.Name.Contains('.') ? Config.Name : Config.Name + ".yml";
 }
