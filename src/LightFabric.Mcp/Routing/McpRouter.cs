@@ -149,12 +149,16 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         ["serverInfo"] = new JsonObject { ["name"] = "light-gateway-mcp", ["version"] = Version },
     };
 
-    public async Task<JsonNode?> HandleRequestAsync(McpRequest request, CancellationToken cancellationToken)
+    public Task<JsonNode?> HandleRequestAsync(McpRequest request, CancellationToken cancellationToken) =>
+        request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28
+            ? MarkCompleteAsync(request, cancellationToken)
+            : DispatchAsync(request, cancellationToken);
+
+    /// <summary>The 2026-07-28 revision marks every result with its type; input_required results carry their own.</summary>
+    private async Task<JsonNode?> MarkCompleteAsync(McpRequest request, CancellationToken cancellationToken)
     {
         var result = await DispatchAsync(request, cancellationToken).ConfigureAwait(false);
-
-        // The 2026-07-28 revision marks every finished result; MRTR (input_required) results are not produced yet.
-        if (request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28 && result is JsonObject finished && !finished.ContainsKey("resultType"))
+        if (result is JsonObject finished && !finished.ContainsKey("resultType"))
         {
             finished["resultType"] = "complete";
         }

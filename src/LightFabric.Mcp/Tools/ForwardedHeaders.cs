@@ -16,15 +16,33 @@ public static class ForwardedHeaders
         "expect", "origin", "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name", "last-event-id",
     };
 
+    private static bool NamedIn(Microsoft.Extensions.Primitives.StringValues connection, string name)
+    {
+        foreach (var value in connection)
+        {
+            foreach (var token in (value ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (token.Equals(name, StringComparison.OrdinalIgnoreCase))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     public static bool IsForwarded(string name) =>
         !Dropped.Contains(name) && !name.StartsWith("mcp-param-", StringComparison.OrdinalIgnoreCase)
         && !name.StartsWith(':');
 
     public static void Copy(IHeaderDictionary from, HttpRequestMessage to)
     {
+        // Headers the caller named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
+        var connection = from.Connection;
         foreach (var (name, values) in from)
         {
-            if (IsForwarded(name))
+            if (IsForwarded(name) && !NamedIn(connection, name))
             {
                 to.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)values);
             }

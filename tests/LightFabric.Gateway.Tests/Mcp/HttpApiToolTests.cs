@@ -108,6 +108,8 @@ public sealed class HttpApiToolTests
                 ["X-Tenant-Id"] = "tenant-7",
                 ["X-Correlation-Id"] = "corr-1",
                 ["MCP-Protocol-Version"] = "2025-06-18",
+                ["Connection"] = "X-Hop",
+                ["X-Hop"] = "for-the-gateway-only",
             });
         Assert.Equal(HttpStatusCode.OK, reply.Status);
 
@@ -118,6 +120,7 @@ public sealed class HttpApiToolTests
         Assert.False(headers.ContainsKey("cookie"));
         Assert.False(headers.ContainsKey("mcp-session-id"));
         Assert.False(headers.ContainsKey("mcp-protocol-version"));
+        Assert.False(headers.ContainsKey("x-hop"));
     }
 
     [Fact]
