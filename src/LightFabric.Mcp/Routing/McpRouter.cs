@@ -256,6 +256,12 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 
         // Detached rather than copied: the request message is not used again.
         var arguments = argumentsNode as JsonObject ?? [];
+        if (tool.Target is ConfiguredToolTarget { Tool.MasksArguments: true } masking)
+        {
+            // What the backend receives: values the schema marks x-mask / x-mask-pattern never leave the gateway.
+            arguments = ArgumentMasker.Apply(masking.Tool.InputSchema, arguments);
+        }
+
         parameters.Remove("arguments");
         var meta = parameters["_meta"] as JsonObject;
         parameters.Remove("_meta");

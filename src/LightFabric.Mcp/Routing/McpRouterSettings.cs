@@ -101,7 +101,20 @@ public sealed record ConfiguredTool
     /// <summary>Policy key; <c>{path}@{method}</c> when not configured.</summary>
     public required string Endpoint { get; init; }
 
-    public required JsonObject InputSchema { get; init; }
+    public required JsonObject InputSchema
+    {
+        get => _inputSchema;
+        init
+        {
+            _inputSchema = value;
+            MasksArguments = Tools.ArgumentMasker.UsesMasking(value);
+        }
+    }
+
+    private readonly JsonObject _inputSchema = new();
+
+    /// <summary>Whether the input schema uses x-mask or x-mask-pattern (decided once, at load).</summary>
+    public bool MasksArguments { get; private init; }
 
     public JsonObject? OutputSchema { get; init; }
 

@@ -151,4 +151,52 @@ public sealed class HttpApiToolTests
         Assert.Contains("prefixMode", text);
         Assert.Contains("mcp-router.yml", text);
     }
+
+    [Fact]
+    public async Task Masked_arguments_never_reach_the_backend()
+    {
+        await using var api = await TestApi.StartAsync();
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With($$"""
+            mcp-router.tools:
+              - name: pay
+                targetHost: "{{api.BaseUrl}}"
+                path: "/orders/{id}"
+                method: POST
+                inputSchema:
+                  type: object
+                  properties:
+                    id: {type: string}
+                    card: {type: string, x-mask: true}
+                    note: {type: string, x-mask-pattern: "[0-9]{4}"}
+                    payer: {$ref: "#/$defs/person"}
+                    items: {type: array, items: {type: object, properties: {secret: {x-mask: true} } } }
+                  $defs:
+                    person: {type: object, properties: {ssn: {type: string, x-mask: true}, name: {type: string} } }
+            """));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+
+        var published = (await wire.RequestAsync("tools/list")).Raw;
+        Assert.DoesNotContain("x-mask", published);
+
+        await wire.CallToolAsync("pay", new JsonObject
+        {
+            ["id"] = "A1",
+            ["card"] = "4111111111111111",
+            ["note"] = "pin 1234 ok",
+            ["payer"] = new JsonObject { ["ssn"] = "123-45-6789", ["name"] = "Ann" },
+            ["items"] = new JsonArray(new JsonObject { ["secret"] = "s1" }, new JsonObject { ["secret"] = "s2" }),
+        });
+
+        var body = JsonNode.Parse(api.LastRequest!["body"]!.GetValue<string>())!;
+        Assert.Equal("******", body["card"]!.GetValue<string>());
+        Assert.Equal("pin ****** ok", body["note"]!.GetValue<string>());
+        Assert.Equal("******", body["payer"]!["ssn"]!.GetValue<string>());
+        Assert.Equal("Ann", body["payer"]!["name"]!.GetValue<string>());
+        Assert.All(body["items"]!.AsArray(), i => Assert.Equal("******", i!["secret"]!.GetValue<string>()));
+        Assert.DoesNotContain("4111", api.LastRequest!.ToJsonString());
+    }
 }
