@@ -5,8 +5,6 @@ namespace LightFabric.Rules;
 /// <summary>Runtime policy for loading and evaluating rules. The engine, not the rule, owns these limits.</summary>
 public sealed record RuleEngineOptions
 {
-    public static readonly RuleEngineOptions Default = new();
-
     /// <summary>
     /// The strict profile of rule conditions: the CEL library's strict profile with the rule-context roots
     /// (<c>toolName</c>, <c>correlationId</c>, <c>row</c>, <c>col</c> added).
@@ -19,6 +17,9 @@ public sealed record RuleEngineOptions
             "roles", "row", "col", "statusCode", "responseBody",
         },
     };
+
+    /// <summary>The default options (declared after <see cref="RuleStrict"/>, which it uses).</summary>
+    public static readonly RuleEngineOptions Default = new();
 
     /// <summary>The profile of CEL rules that do not request one.</summary>
     public CelProfile DefaultCelProfile { get; init; } = RuleStrict;
