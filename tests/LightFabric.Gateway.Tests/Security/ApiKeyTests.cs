@@ -1,0 +1,73 @@
+using System.Net;
+using LightFabric.Gateway.Security;
+using LightFabric.Gateway.Tests.Mcp;
+using LightFabric.Testing;
+
+namespace LightFabric.Gateway.Tests.Security;
+
+/// <summary>The apikey handler in front of /mcp, with plain and hashed keys.</summary>
+public sealed class ApiKeyTests
+{
+    private static string Config(string key, bool hashed) => $$"""
+        handler.handlers: [apikey, mcp]
+        handler.paths:
+          - {path: /mcp, method: POST, exec: [apikey, mcp]}
+          - {path: /open, method: GET, exec: [apikey, health]}
+        apikey.hashEnabled: {{(hashed ? "true" : "false")}}
+        apikey.pathPrefixAuths:
+          - {pathPrefix: /mcp, headerName: x-api-key, apiKey: "{{key}}"}
+        mcp-router.tools:
+          - {name: health_check, targetHost: "http://127.0.0.1:9", path: /ping, method: GET}
+        """;
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Only_the_configured_key_opens_the_prefix(bool hashed)
+    {
+        const string Key = "k-3f9a-secret";
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, Config(hashed ? ApiKeyHash.Create(Key, 1000) : Key, hashed));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+
+        var missing = await wire.InitializeAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, missing.Status);
+        Assert.Contains("ERR10075", missing.Raw);
+        Assert.DoesNotContain(Key, missing.Raw);
+
+        var wrong = await wire.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}""",
+            headers: new Dictionary<string, string> { ["x-api-key"] = "k-3f9a-secreT" });
+        Assert.Equal(HttpStatusCode.Unauthorized, wrong.Status);
+
+        var right = await wire.SendAsync("""{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}""",
+            headers: new Dictionary<string, string> { ["x-api-key"] = Key });
+        Assert.Equal(HttpStatusCode.OK, right.Status);
+        Assert.NotNull(right.Header("Mcp-Session-Id"));
+
+        // Paths under no configured prefix pass without a key.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/open")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Malformed_entries_are_reported_with_their_keys()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", """
+            handler.handlers: [apikey]
+            handler.defaultHandlers: [apikey]
+            apikey.hashEnabled: true
+            apikey.pathPrefixAuths:
+              - {pathPrefix: mcp, headerName: x-api-key, apiKey: a}
+              - {pathPrefix: /b, headerName: x-api-key, apiKey: "not-a-hash"}
+            """);
+
+        var error = await GatewayTestHost.BuildFailsAsync(dir);
+        var text = string.Join("\n", error.Problems.Select(p => p.ToString()));
+
+        Assert.Contains("pathPrefixAuths[0].pathPrefix", text);
+        Assert.Contains("pathPrefixAuths[1].apiKey", text);
+        Assert.Contains("apikey.yml", text);
+    }
+}
