@@ -24,7 +24,7 @@ public sealed class HandlerRegistry
     /// <summary>Ids of real handlers that this build does not include yet.</summary>
     public static readonly IReadOnlySet<string> ReservedIds = new HashSet<string>(StringComparer.Ordinal)
     {
-        "metrics", "basic-auth", "basic", "unified-security", "unified",
+        "metrics", "unified-security", "unified",
         "access-control", "token", "stateless", "google", "facebook", "github", "msal-exchange", "msal-auth",
         "sidecar-deny", "limit", "rate-limit", "prefix", "path-prefix-service", "pathPrefixService", "tokenize",
         "detokenize", "router", "proxy", "websocket", "llm", "virtual", "path-resource", "resource",
@@ -78,5 +78,6 @@ public sealed class HandlerRegistry
         .Register(Security.SecurityHandler.Descriptor)
         .Register(Security.ProtectedResourceMetadataHandler.Descriptor)
         .Register(Security.ApiKeyHandler.Descriptor)
+        .Register(Security.BasicAuthHandler.Descriptor)
         .Register(McpHandler.Descriptor(mcp));
 }
