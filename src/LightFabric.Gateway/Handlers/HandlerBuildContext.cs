@@ -37,5 +37,12 @@ public sealed class HandlerBuildContext(
         }
     }
 
+    /// <summary>
+    /// A context for a handler this one is built from (unified-security composes jwt, apikey and basic): the other
+    /// handler's own config file, the same problem list.
+    /// </summary>
+    public HandlerBuildContext For(string handlerId, string configFile) =>
+        new(handlerId, LoadOther(configFile), LoggerFactory, problems, loadOther);
+
     private string FileName => Config!.Name.Contains('.') ? Config.Name : Config.Name + ".yml";
 }

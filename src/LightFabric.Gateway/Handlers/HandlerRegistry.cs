@@ -24,7 +24,7 @@ public sealed class HandlerRegistry
     /// <summary>Ids of real handlers that this build does not include yet.</summary>
     public static readonly IReadOnlySet<string> ReservedIds = new HashSet<string>(StringComparer.Ordinal)
     {
-        "metrics", "unified-security", "unified",
+        "metrics",
         "access-control", "token", "stateless", "google", "facebook", "github", "msal-exchange", "msal-auth",
         "sidecar-deny", "limit", "rate-limit", "prefix", "path-prefix-service", "pathPrefixService", "tokenize",
         "detokenize", "router", "proxy", "websocket", "llm", "virtual", "path-resource", "resource",
@@ -79,5 +79,6 @@ public sealed class HandlerRegistry
         .Register(Security.ProtectedResourceMetadataHandler.Descriptor)
         .Register(Security.ApiKeyHandler.Descriptor)
         .Register(Security.BasicAuthHandler.Descriptor)
+        .Register(Security.UnifiedSecurityHandler.Descriptor)
         .Register(McpHandler.Descriptor(mcp));
 }

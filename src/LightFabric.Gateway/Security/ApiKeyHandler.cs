@@ -36,10 +36,13 @@ public sealed class ApiKeyHandler : IGatewayHandler
 
     public string Id => "apikey";
 
-    private static ApiKeyHandler Create(HandlerBuildContext context)
+    private static ApiKeyHandler Create(HandlerBuildContext context) => Create(context, forceEnabled: false);
+
+    /// <param name="forceEnabled">For unified-security, which decides itself where the handler applies.</param>
+    internal static ApiKeyHandler Create(HandlerBuildContext context, bool forceEnabled)
     {
         var values = context.Config?.Values ?? [];
-        var enabled = values["enabled"] is not JsonValue e || !e.TryGetValue<bool>(out var on) || on;
+        var enabled = forceEnabled || values["enabled"] is not JsonValue e || !e.TryGetValue<bool>(out var on) || on;
         var hashed = values["hashEnabled"] is JsonValue h && h.TryGetValue<bool>(out var hash) && hash;
         var rules = new List<ApiKeyRule>();
         var node = ConfigBinder.Structured(values["pathPrefixAuths"]);

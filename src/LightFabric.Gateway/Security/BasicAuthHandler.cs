@@ -41,7 +41,10 @@ public sealed class BasicAuthHandler : IGatewayHandler
 
     public string Id => "basic-auth";
 
-    private static BasicAuthHandler Create(HandlerBuildContext context)
+    private static BasicAuthHandler Create(HandlerBuildContext context) => Create(context, forceEnabled: false);
+
+    /// <param name="forceEnabled">For unified-security, which decides itself where the handler applies.</param>
+    internal static BasicAuthHandler Create(HandlerBuildContext context, bool forceEnabled)
     {
         var values = context.Config?.Values ?? [];
         var users = new List<BasicUser>();
@@ -67,7 +70,7 @@ public sealed class BasicAuthHandler : IGatewayHandler
             }
         }
 
-        return new BasicAuthHandler(Flag(values, "enabled", false), Flag(values, "allowAnonymous", false), Flag(values, "allowBearerToken", false), users);
+        return new BasicAuthHandler(forceEnabled || Flag(values, "enabled", false), Flag(values, "allowAnonymous", false), Flag(values, "allowBearerToken", false), users);
     }
 
     public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)

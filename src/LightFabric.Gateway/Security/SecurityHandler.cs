@@ -47,7 +47,7 @@ public sealed class SecurityHandler : IGatewayHandler, IActivatableHandler
         return new ProtectedResourceMetadata(config.ResourceMetadata, scopes);
     }
 
-    private static SecurityHandler Create(HandlerBuildContext context)
+    internal static SecurityHandler Create(HandlerBuildContext context)
     {
         var config = context.Bind<SecurityConfig>();
         var logger = context.LoggerFactory.CreateLogger("LightFabric.Gateway.Security");

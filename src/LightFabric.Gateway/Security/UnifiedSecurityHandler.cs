@@ -1,0 +1,115 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LightFabric.Config;
+using LightFabric.Gateway.Handlers;
+
+namespace LightFabric.Gateway.Security;
+
+/// <summary>One <c>pathPrefixAuths</c> entry of unified-security.yml: which methods a prefix accepts.</summary>
+public sealed record UnifiedPrefix(string Prefix, bool Basic, bool Jwt, bool ApiKey);
+
+/// <summary>
+/// The <c>unified-security</c> handler (alias <c>unified</c>): per path prefix (longest wins) a choice of JWT,
+/// API key and Basic. The request's own credential picks the method (<c>Basic …</c> → basic, <c>Bearer …</c> →
+/// jwt, otherwise the API key); without any, the first enabled method's challenge answers. Anonymous prefixes and
+/// paths under no prefix pass. The methods run with their own files (security.yml + client.yml, apikey.yml,
+/// basic-auth.yml), enabled here whatever those files say.
+/// </summary>
+public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandler
+{
+    public static readonly HandlerDescriptor Descriptor = new("unified-security", ["unified"], "unified-security", Create);
+
+    private readonly bool _enabled;
+    private readonly string[] _anonymous;
+    private readonly UnifiedPrefix[] _prefixes;
+    private readonly SecurityHandler? _jwt;
+    private readonly ApiKeyHandler? _apiKey;
+    private readonly BasicAuthHandler? _basic;
+
+    private UnifiedSecurityHandler(bool enabled, string[] anonymous, UnifiedPrefix[] prefixes, SecurityHandler? jwt, ApiKeyHandler? apiKey, BasicAuthHandler? basic)
+    {
+        _enabled = enabled;
+        _anonymous = anonymous;
+        _prefixes = prefixes.OrderByDescending(p => p.Prefix.Length).ToArray();
+        _jwt = jwt;
+        _apiKey = apiKey;
+        _basic = basic;
+    }
+
+    public string Id => "unified-security";
+
+    private static UnifiedSecurityHandler Create(HandlerBuildContext context)
+    {
+        var values = context.Config?.Values ?? [];
+        var enabled = values["enabled"] is not JsonValue e || !e.TryGetValue<bool>(out var on) || on;
+        var anonymous = ConfigBinder.StringList(values["anonymousPrefixes"]).ToArray();
+        var prefixes = new List<UnifiedPrefix>();
+        if (ConfigBinder.Structured(values["pathPrefixAuths"]) is JsonArray entries)
+        {
+            for (var i = 0; i < entries.Count; i++)
+            {
+                var key = $"pathPrefixAuths[{i}]";
+                var entry = entries[i] as JsonObject ?? [];
+                var prefix = entry["prefix"] is JsonValue p && p.TryGetValue<string>(out var text) ? text : null;
+                if (prefix is null || !prefix.StartsWith('/'))
+                {
+                    context.Problem($"{key}.prefix", "is required and must start with '/'");
+                    continue;
+                }
+
+                foreach (var unsupported in (string[])["sjwt", "swt"])
+                {
+                    if (Flag(entry, unsupported))
+                    {
+                        context.Problem($"{key}.{unsupported}", $"{unsupported.ToUpperInvariant()} tokens are not supported by this build; use jwt, apikey or basic");
+                    }
+                }
+
+                var methods = new UnifiedPrefix(prefix, Flag(entry, "basic"), Flag(entry, "jwt"), Flag(entry, "apikey"));
+                if (!methods.Basic && !methods.Jwt && !methods.ApiKey)
+                {
+                    context.Problem(key, $"prefix {prefix} enables no method; set jwt, apikey and/or basic to true (or list it in anonymousPrefixes)");
+                    continue;
+                }
+
+                prefixes.Add(methods);
+            }
+        }
+
+        var jwt = prefixes.Any(p => p.Jwt) ? SecurityHandler.Create(context.For("security", "security")) : null;
+        var apiKey = prefixes.Any(p => p.ApiKey) ? ApiKeyHandler.Create(context.For("apikey", "apikey"), forceEnabled: true) : null;
+        var basic = prefixes.Any(p => p.Basic) ? BasicAuthHandler.Create(context.For("basic-auth", "basic-auth"), forceEnabled: true) : null;
+        return new UnifiedSecurityHandler(enabled, anonymous, prefixes.ToArray(), jwt, apiKey, basic);
+    }
+
+    public ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
+    {
+        if (!_enabled || _anonymous.Any(a => PathPrefix.Matches(a, exchange.Path)))
+        {
+            return ValueTask.FromResult(HandlerOutcome.Continue);
+        }
+
+        var rule = _prefixes.FirstOrDefault(p => PathPrefix.Matches(p.Prefix, exchange.Path));
+        if (rule is null)
+        {
+            return ValueTask.FromResult(HandlerOutcome.Continue);
+        }
+
+        var authorization = exchange.Http.Request.Headers.Authorization.ToString();
+        IGatewayHandler method =
+            rule.Basic && authorization.StartsWith("Basic ", StringComparison.OrdinalIgnoreCase) ? _basic!
+            : rule.Jwt && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? _jwt!
+            : rule.ApiKey ? _apiKey!
+            : rule.Jwt ? _jwt!
+            : _basic!;
+        return method.InvokeAsync(exchange);
+    }
+
+    public Task ActivateAsync(CancellationToken cancellationToken) => _jwt?.ActivateAsync(cancellationToken) ?? Task.CompletedTask;
+
+    public ValueTask RetireAsync() => _jwt?.RetireAsync() ?? ValueTask.CompletedTask;
+
+    private static bool Flag(JsonObject entry, string name) =>
+        entry[name] is JsonValue v && (v.TryGetValue<bool>(out var flag) ? flag
+            : v.GetValueKind() == JsonValueKind.String && bool.TryParse(v.GetValue<string>(), out var parsed) && parsed);
+}
