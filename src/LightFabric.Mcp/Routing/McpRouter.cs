@@ -30,12 +30,14 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
     private readonly McpBackendToolInvoker _backendTools;
     private readonly Lock _catalogLock = new();
     private readonly RoundTripCalls _roundTrips = new();
+    private readonly IToolCallPolicy? _policy;
     private volatile ToolCatalog _catalog = ToolCatalog.Empty;
     private volatile bool _active;
 
-    public McpRouter(McpRouterSettings settings, McpRouterHost host)
+    public McpRouter(McpRouterSettings settings, McpRouterHost host, IToolCallPolicy? policy = null)
     {
         Settings = settings;
+        _policy = policy;
         _host = host;
         _logger = host.LoggerFactory.CreateLogger("LightFabric.Mcp.Router");
         _httpTools = new HttpApiToolInvoker(host.HttpClient, settings.HttpToolTimeout, settings.MaxResponseBodyBytes);
@@ -171,7 +173,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         McpMethods.Ping => Task.FromResult<JsonNode?>(new JsonObject()),
         McpMethods.Discover when Settings.StatelessEnabled => Task.FromResult<JsonNode?>(Discover()),
         McpMethods.SubscriptionsListen when request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28 => ListenAsync(request, cancellationToken),
-        McpMethods.ToolsList => Task.FromResult<JsonNode?>(ListTools(request.Params as JsonObject)),
+        McpMethods.ToolsList => Task.FromResult<JsonNode?>(ListTools(request)),
         McpMethods.ToolsCall => CallToolAsync(request, cancellationToken),
         McpMethods.ResourcesList => ListResourcesAsync(cancellationToken),
         McpMethods.ResourceTemplatesList => ListResourceTemplatesAsync(cancellationToken),
@@ -193,10 +195,15 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         }
     }
 
-    private JsonObject ListTools(JsonObject? parameters)
+    private JsonObject ListTools(McpRequest request)
     {
+        var parameters = request.Params as JsonObject;
         var catalog = _catalog;
         IReadOnlyList<CatalogTool> tools = catalog.Tools;
+        if (_policy is not null)
+        {
+            tools = tools.Where(t => _policy.IsVisible(new ToolCallPolicyInput(request, t, ToolEndpoints.For(t), []))).ToArray();
+        }
 
         // Carried over from light-4j: an optional substring filter over name and description.
         var filter = Text(parameters?["query"]) ?? Text(parameters?["intent"]);
@@ -256,6 +263,14 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 
         // Detached rather than copied: the request message is not used again.
         var arguments = argumentsNode as JsonObject ?? [];
+        var policyInput = _policy is null ? null : new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), arguments);
+        if (policyInput is not null && _policy!.Authorize(policyInput) is { Allowed: false } denied)
+        {
+            // Denied calls reach nothing behind the gateway.
+            _logger.LogInformation("tools/call {Tool} denied: {Outcome}", tool.Name, denied.Outcome);
+            throw new McpException(McpErrorCodes.AccessDenied, denied.Reason ?? "Access denied", denied.Data);
+        }
+
         if (tool.Target is ConfiguredToolTarget { Tool.MasksArguments: true } masking)
         {
             // What the backend receives: values the schema marks x-mask / x-mask-pattern never leave the gateway.
@@ -269,7 +284,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         var status = "ok";
         try
         {
-            return tool.Target switch
+            var result = tool.Target switch
             {
                 ConfiguredToolTarget { Tool.Kind: ConfiguredToolKind.Http } http =>
                     await _httpTools.InvokeAsync(http.Tool, arguments, request.Http.Request.Headers, cancellationToken).ConfigureAwait(false),
@@ -279,6 +294,8 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                     await CallUpstreamAsync(upstream, arguments, meta, request, cancellationToken).ConfigureAwait(false),
                 _ => throw new UnreachableException(),
             };
+
+            return policyInput is null ? result : _policy!.FilterResult(policyInput, result);
         }
         catch (McpException ex)
         {

@@ -45,6 +45,12 @@ internal sealed class TestApi : IAsyncDisposable
         });
         app.MapGet("/weather", (string city) => Results.Json(new { city, temperature = 21 }));
         app.MapGet("/items", () => Results.Json(new[] { new { id = 1 }, new { id = 2 } }));
+        app.MapGet("/v1/accounts", () => Results.Json(new[]
+        {
+            new { accountNo = "1001", userId = "u1", accountType = "C", firstName = "Ann", lastName = "Lee", status = "open" },
+            new { accountNo = "1002", userId = "u2", accountType = "S", firstName = "Bo", lastName = "Ng", status = "frozen" },
+            new { accountNo = "1003", userId = "u3", accountType = "C", firstName = "Cy", lastName = "Oh", status = "open" },
+        }));
         app.MapPost("/orders/{id}", (string id) => Results.Json(new { id, accepted = true }));
         app.MapGet("/text", () => Results.Text("plain words", "text/plain"));
         app.MapGet("/empty", () => Results.NoContent());

@@ -26,7 +26,7 @@ public sealed class McpHandler : IGatewayHandler, IActivatableHandler
     {
         var reader = new McpRouterConfigReader(context.Problem);
         var settings = context.Config is null ? new McpRouterSettings() : reader.Read(context.Config.Values);
-        return new McpHandler(new McpRouter(settings, host));
+        return new McpHandler(new McpRouter(settings, host, RuleToolCallPolicy.Create(context)));
     }
 
     public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)

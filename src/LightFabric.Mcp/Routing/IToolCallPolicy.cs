@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using LightFabric.Mcp.Catalog;
+using LightFabric.Mcp.Server;
+
+namespace LightFabric.Mcp.Routing;
+
+/// <summary>One tools/call (or a tools/list visibility check) as a policy sees it.</summary>
+/// <param name="Endpoint">The policy key: a configured tool's <c>endpoint</c>, or <c>/mcp/{server}/{tool}@call</c>.</param>
+public sealed record ToolCallPolicyInput(McpRequest Request, CatalogTool Tool, string Endpoint, JsonObject Arguments);
+
+/// <summary>A policy's answer for one call: allowed, or denied with the reason the caller gets (-32001).</summary>
+public readonly record struct PolicyVerdict(bool Allowed, string Outcome, string? Reason = null, JsonNode? Data = null)
+{
+    public static PolicyVerdict Allow(string outcome) => new(true, outcome);
+
+    public static PolicyVerdict Deny(string outcome, string reason, JsonNode? data = null) => new(false, outcome, reason, data);
+}
+
+/// <summary>
+/// Access control of tool calls, plugged into the router by the gateway (light-rule): who may call a tool
+/// (before anything reaches the backend), what of its answer they may see, and which tools they see listed.
+/// </summary>
+public interface IToolCallPolicy
+{
+    PolicyVerdict Authorize(ToolCallPolicyInput call);
+
+    /// <summary>The result the caller gets; a failed filter yields a tool error result, never unfiltered data.</summary>
+    JsonNode? FilterResult(ToolCallPolicyInput call, JsonNode? result);
+
+    /// <summary>Whether tools/list shows the tool to this caller.</summary>
+    bool IsVisible(ToolCallPolicyInput call);
+}

@@ -1,0 +1,85 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using LightFabric.Gateway.Tests.Mcp;
+using LightFabric.Testing;
+
+namespace LightFabric.Gateway.Tests.Security;
+
+/// <summary>
+/// The seed's fine-grained authorization example through the real gateway: JWT callers with different roles see
+/// different tools, rows and columns; a caller without a role is denied before anything reaches the API.
+/// </summary>
+public sealed class AccessControlTests
+{
+    private static string Values(string baseUrl, string rules) => $$"""
+        handler.handlers: [security, mcp]
+        handler.paths:
+          - {path: /mcp, method: POST, exec: [security, mcp]}
+        security.issuer: https://issuer.test
+        security.audience: [gateway]
+        access-control.enabled: true
+        access-control.toolsListAccessControl.mode: permission
+        mcp-router.tools:
+          - {name: accounts, targetHost: "{{baseUrl}}", path: /v1/accounts, method: GET}
+          - {name: pets, targetHost: "{{baseUrl}}", path: /items, method: GET, endpoint: /v1/pets@get}
+        {{rules}}
+        """;
+
+    [Fact]
+    public async Task Tellers_and_account_managers_see_different_rows_and_columns_and_others_are_denied()
+    {
+        var rsa = TestKey.NewRsa("rsa-ac");
+        await using var keys = await JwksServer.StartAsync(rsa);
+        await using var api = await TestApi.StartAsync();
+        using var dir = new TempDirectory();
+        dir.WriteConfig("client.yml", keys.ClientYml());
+        // The seed's example, kept with the rule engine's tests, as this gateway's rule.yml.
+        var seed = File.ReadAllText(Path.Combine(McpPeers.Instance.RepoRoot, "tests", "LightFabric.Rules.Tests", "Seeds", "fga-accounts.yml"));
+        dir.WriteConfig("rule.yml", seed.Replace("rule.endpointRules:", "endpointRules:", StringComparison.Ordinal));
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, Values(api.BaseUrl, "access-control.defaultInclude: true"));
+        await using var _ = runtime;
+        using var __ = client;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+
+        async Task<McpWire> SessionAsync(string? role)
+        {
+            var claims = new JsonObject { ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = role ?? "guest", ["exp"] = now + 300 };
+            if (role is not null)
+            {
+                claims["role"] = role;
+            }
+
+            var token = rsa.Sign(claims);
+            var wire = new McpWire(new HttpClient { BaseAddress = client.BaseAddress, DefaultRequestHeaders = { { "Authorization", "Bearer " + token } } });
+            Assert.Equal(HttpStatusCode.OK, (await wire.InitializeAsync()).Status);
+            return wire;
+        }
+
+        var teller = await SessionAsync("teller");
+        var manager = await SessionAsync("account-manager");
+        var guest = await SessionAsync(null);
+
+        // Listing shows only what each caller may call (pets needs host-admin).
+        Assert.Equal(["accounts"], await teller.ListToolNamesAsync());
+        Assert.Empty(await guest.ListToolNamesAsync());
+
+        var tellerRows = (await teller.CallToolAsync("accounts"))["structuredContent"]!["items"]!.AsArray();
+        Assert.Equal(["1001", "1003"], tellerRows.Select(r => r!["accountNo"]!.GetValue<string>()));
+        Assert.All(tellerRows, r => Assert.Null(r!["status"]));
+
+        var managerResult = await manager.CallToolAsync("accounts");
+        var managerRows = managerResult["structuredContent"]!["items"]!.AsArray();
+        Assert.Equal(3, managerRows.Count);
+        Assert.All(managerRows, r => Assert.NotNull(r!["status"]));
+        Assert.Contains("frozen", McpWire.FirstText(managerResult));
+
+        var before = api.LastRequest?.ToJsonString();
+        var denied = await guest.RequestAsync("tools/call", new JsonObject { ["name"] = "accounts" });
+        Assert.Equal(-32001, denied.ErrorCode);
+        Assert.Contains("/v1/accounts@get", denied.ErrorMessage);
+        Assert.Equal(before, api.LastRequest?.ToJsonString());
+
+        var notAllowed = await teller.RequestAsync("tools/call", new JsonObject { ["name"] = "pets" });
+        Assert.Equal(-32001, notAllowed.ErrorCode);
+    }
+}
