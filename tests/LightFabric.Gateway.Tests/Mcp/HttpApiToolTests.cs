@@ -11,7 +11,7 @@ public sealed class HttpApiToolTests
         mcp-router.httpToolTimeoutMs: 3000
         mcp-router.tools:
           - {name: weather, description: Weather by city, targetHost: "{{baseUrl}}", path: /weather, method: GET,
-             inputSchema: {type: object, properties: {city: {type: string, x-mask: true} } }, toolMetadata: {safety: {read_only: true} } }
+             inputSchema: {type: object, properties: {city: {type: string, x-sensitive: true} } }, toolMetadata: {safety: {read_only: true} } }
           - {name: items, targetHost: "{{baseUrl}}", path: /items, method: GET}
           - {name: create_order, targetHost: "{{baseUrl}}", path: "/orders/{id}", method: POST}
           - {name: text, targetHost: "{{baseUrl}}", path: /text, method: GET}
@@ -35,7 +35,7 @@ public sealed class HttpApiToolTests
         var list = await wire.RequestAsync("tools/list");
         var weatherTool = list.Result!["tools"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == "weather")!;
         Assert.Equal("Weather by city", weatherTool["description"]!.GetValue<string>());
-        Assert.DoesNotContain("x-mask", weatherTool["inputSchema"]!.ToJsonString());
+        Assert.DoesNotContain("x-sensitive", weatherTool["inputSchema"]!.ToJsonString());
         Assert.True(weatherTool["annotations"]!["readOnlyHint"]!.GetValue<bool>());
 
         var weather = await wire.CallToolAsync("weather", new JsonObject { ["city"] = "Paris & Nice" });
