@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace LightFabric.Gateway.Tests.Security;
+namespace LightFabric.Testing;
 
 /// <summary>A test signing key: the private half signs tokens, the public half is published as a JWK.</summary>
 internal sealed class TestKey
