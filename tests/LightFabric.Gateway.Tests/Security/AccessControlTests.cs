@@ -82,4 +82,34 @@ public sealed class AccessControlTests
         var notAllowed = await teller.RequestAsync("tools/call", new JsonObject { ["name"] = "pets" });
         Assert.Equal(-32001, notAllowed.ErrorCode);
     }
+
+    [Fact]
+    public async Task Claim_mappings_let_another_claim_carry_the_role()
+    {
+        var rsa = TestKey.NewRsa("rsa-map");
+        await using var keys = await JwksServer.StartAsync(rsa);
+        await using var api = await TestApi.StartAsync();
+        using var dir = new TempDirectory();
+        dir.WriteConfig("client.yml", keys.ClientYml());
+        var seed = File.ReadAllText(Path.Combine(McpPeers.Instance.RepoRoot, "tests", "LightFabric.Rules.Tests", "Seeds", "fga-accounts.yml"));
+        dir.WriteConfig("rule.yml", seed.Replace("rule.endpointRules:", "endpointRules:", StringComparison.Ordinal));
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, Values(api.BaseUrl, """
+            access-control.defaultInclude: true
+            access-control.claimMappings: {role: [custom_roles]}
+            """));
+        await using var _ = runtime;
+        using var __ = client;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var token = rsa.Sign(new JsonObject
+        {
+            ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = "t1", ["exp"] = now + 300,
+            ["role"] = "clerk", ["custom_roles"] = "teller",
+        });
+        var wire = new McpWire(new HttpClient { BaseAddress = client.BaseAddress, DefaultRequestHeaders = { { "Authorization", "Bearer " + token } } });
+        await wire.InitializeAsync();
+
+        var rows = (await wire.CallToolAsync("accounts"))["structuredContent"]!["items"]!.AsArray();
+
+        Assert.Equal(["1001", "1003"], rows.Select(r => r!["accountNo"]!.GetValue<string>()));
+    }
 }

@@ -51,7 +51,8 @@ public sealed class RuleToolCallPolicy(AccessControlSettings settings, RuleSet r
         }
 
         var ruleContext = context.For("rule", "rule");
-        var loaded = RuleSetLoader.Load(ruleContext.Config?.Values);
+        var options = RuleEngineOptions.Default with { ClaimMappings = ClaimMappings(accessControl.Config.Values, accessControl) };
+        var loaded = RuleSetLoader.Load(ruleContext.Config?.Values, options: options);
         foreach (var error in loaded.Errors)
         {
             ruleContext.Problem(error.Key, error.Message);
@@ -203,6 +204,24 @@ public sealed class RuleToolCallPolicy(AccessControlSettings settings, RuleSet r
             SkipPathPrefixes = ConfigBinder.StringList(values["skipPathPrefixes"]),
             ToolsListMode = mode,
         };
+    }
+
+    /// <summary><c>claimMappings</c>: extra claim names per permission dimension, e.g. <c>role: [custom_roles]</c>.</summary>
+    private static IReadOnlyDictionary<string, IReadOnlyList<string>> ClaimMappings(JsonObject values, HandlerBuildContext context)
+    {
+        var node = ConfigBinder.Structured(values["claimMappings"]);
+        if (node is null || node is JsonValue)
+        {
+            return new Dictionary<string, IReadOnlyList<string>>();
+        }
+
+        if (node is not JsonObject map)
+        {
+            context.Problem("claimMappings", "must be a map from dimension (role, group, position, attribute, user) to claim names");
+            return new Dictionary<string, IReadOnlyList<string>>();
+        }
+
+        return map.ToDictionary(p => p.Key, p => ConfigBinder.StringList(p.Value), StringComparer.Ordinal);
     }
 
     private static bool Flag(JsonObject values, string name, bool fallback) =>
