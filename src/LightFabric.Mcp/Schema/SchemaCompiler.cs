@@ -1,0 +1,533 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace LightFabric.Mcp.Schema;
+
+/// <summary>
+/// Turns a schema document into linked <see cref="SchemaNode"/>s: keyword values checked, patterns compiled, local
+/// <c>$ref</c>s resolved, bounds enforced. Draft-07 spellings (definitions, items as an array, additionalItems,
+/// dependencies, boolean exclusiveMinimum/Maximum) are read as their 2020-12 equivalents.
+/// </summary>
+internal sealed class SchemaCompiler
+{
+    private readonly JsonSchemaOptions _options;
+    private readonly JsonNode _document;
+    private readonly Dictionary<string, SchemaNode> _byPointer = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _anchors = new(StringComparer.Ordinal);
+    private readonly List<(SchemaNode Node, string Ref)> _pendingRefs = [];
+    private string? _rootId;
+    private int _count;
+
+    private SchemaCompiler(JsonNode document, JsonSchemaOptions options)
+    {
+        _document = document;
+        _options = options;
+    }
+
+    public static SchemaNode Compile(JsonNode? document, JsonSchemaOptions options)
+    {
+        if (document is null)
+        {
+            throw new JsonSchemaException("a schema must be an object or a boolean, not null");
+        }
+
+        var jsonDepth = JsonDepth(document, 2 * options.MaxDepth + 2);
+        if (jsonDepth > 2 * options.MaxDepth + 2)
+        {
+            throw new JsonSchemaException($"the schema document is nested deeper than {2 * options.MaxDepth + 2} levels");
+        }
+
+        var bytes = Encoding.UTF8.GetByteCount(document.ToJsonString());
+        if (bytes > options.MaxSchemaBytes)
+        {
+            throw new JsonSchemaException($"the schema is {bytes} bytes; at most {options.MaxSchemaBytes} are accepted");
+        }
+
+        var compiler = new SchemaCompiler(document, options);
+        if (document is JsonObject root && root["$id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String)
+        {
+            compiler._rootId = id.GetValue<string>().TrimEnd('#');
+        }
+
+        var node = compiler.CompileNode(document, "", 0);
+        compiler.ResolveRefs();
+        return node;
+    }
+
+    /// <summary>JSON nesting of a value (a scalar is 0), counted up to <paramref name="stopAfter"/>+1 without recursion.</summary>
+    internal static int JsonDepth(JsonNode? node, int stopAfter)
+    {
+        var max = 0;
+        var stack = new Stack<(JsonNode? Node, int Depth)>();
+        stack.Push((node, 0));
+        while (stack.Count > 0)
+        {
+            var (current, depth) = stack.Pop();
+            if (current is JsonObject or JsonArray)
+            {
+                depth++;
+                if (depth > max)
+                {
+                    max = depth;
+                    if (max > stopAfter)
+                    {
+                        return max;
+                    }
+                }
+
+                var children = current is JsonObject o ? o.Select(p => p.Value) : current.AsArray();
+                foreach (var child in children)
+                {
+                    stack.Push((child, depth));
+                }
+            }
+        }
+
+        return max;
+    }
+
+    private SchemaNode CompileNode(JsonNode? value, string pointer, int depth)
+    {
+        if (depth > _options.MaxDepth)
+        {
+            throw Problem(pointer, $"subschemas are nested deeper than {_options.MaxDepth} levels");
+        }
+
+        if (++_count > _options.MaxSubschemas)
+        {
+            throw new JsonSchemaException($"the schema has more than {_options.MaxSubschemas} subschemas");
+        }
+
+        if (value is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
+        {
+            var boolean = new SchemaNode { Always = b.GetValueKind() == JsonValueKind.True, Pointer = pointer };
+            _byPointer.TryAdd(pointer, boolean);
+            return boolean;
+        }
+
+        if (value is not JsonObject schema)
+        {
+            throw Problem(pointer, "a schema must be an object or a boolean");
+        }
+
+        var node = new SchemaNode { Pointer = pointer };
+        _byPointer.TryAdd(pointer, node);
+        JsonNode? items = null;
+        JsonNode? additionalItems = null;
+        bool exclusiveMinimumFlag = false, exclusiveMaximumFlag = false;
+
+        foreach (var (keyword, keywordValue) in schema)
+        {
+            var at = $"{pointer}/{Escape(keyword)}";
+            switch (keyword)
+            {
+                case "type":
+                    node.Types = ReadTypes(keywordValue, at);
+                    break;
+                case "enum":
+                    node.Enum = keywordValue is JsonArray values
+                        ? values.Select(v => v?.DeepClone()).ToArray()
+                        : throw Problem(at, "must be an array");
+                    break;
+                case "const":
+                    node.HasConst = true;
+                    node.Const = keywordValue?.DeepClone();
+                    break;
+                case "$ref":
+                case "$dynamicRef":
+                case "$recursiveRef":
+                    if (node.RefText is not null)
+                    {
+                        // $ref wins over the dynamic forms, which are read as plain local references.
+                        if (keyword != "$ref")
+                        {
+                            break;
+                        }
+                    }
+
+                    node.RefText = Text(keywordValue, at);
+                    break;
+                case "$anchor":
+                case "$dynamicAnchor":
+                    _anchors.TryAdd(Text(keywordValue, at), pointer);
+                    break;
+                case "$defs":
+                case "definitions":
+                    foreach (var (name, sub) in Object(keywordValue, at))
+                    {
+                        CompileNode(sub, $"{at}/{Escape(name)}", depth + 1);
+                    }
+
+                    break;
+                case "properties":
+                    node.Properties = new Dictionary<string, SchemaNode>(StringComparer.Ordinal);
+                    foreach (var (name, sub) in Object(keywordValue, at))
+                    {
+                        node.Properties[name] = CompileNode(sub, $"{at}/{Escape(name)}", depth + 1);
+                    }
+
+                    break;
+                case "patternProperties":
+                    node.PatternProperties = Object(keywordValue, at)
+                        .Select(p => (MakePattern(p.Key, at), CompileNode(p.Value, $"{at}/{Escape(p.Key)}", depth + 1)))
+                        .ToArray();
+                    break;
+                case "additionalProperties":
+                    node.AdditionalProperties = CompileNode(keywordValue, at, depth + 1);
+                    break;
+                case "propertyNames":
+                    node.PropertyNames = CompileNode(keywordValue, at, depth + 1);
+                    break;
+                case "minProperties":
+                    node.MinProperties = Count(keywordValue, at);
+                    break;
+                case "maxProperties":
+                    node.MaxProperties = Count(keywordValue, at);
+                    break;
+                case "required":
+                    node.Required = Strings(keywordValue, at);
+                    break;
+                case "dependentRequired":
+                    node.DependentRequired = Object(keywordValue, at)
+                        .ToDictionary(p => p.Key, p => Strings(p.Value, $"{at}/{Escape(p.Key)}"), StringComparer.Ordinal);
+                    break;
+                case "dependentSchemas":
+                    node.DependentSchemas = Object(keywordValue, at)
+                        .ToDictionary(p => p.Key, p => CompileNode(p.Value, $"{at}/{Escape(p.Key)}", depth + 1), StringComparer.Ordinal);
+                    break;
+                case "dependencies":
+                    // Draft-07: an array is dependentRequired, a schema dependentSchemas.
+                    foreach (var (name, dependency) in Object(keywordValue, at))
+                    {
+                        if (dependency is JsonArray)
+                        {
+                            (node.DependentRequired ??= new(StringComparer.Ordinal))[name] = Strings(dependency, $"{at}/{Escape(name)}");
+                        }
+                        else
+                        {
+                            (node.DependentSchemas ??= new(StringComparer.Ordinal))[name] = CompileNode(dependency, $"{at}/{Escape(name)}", depth + 1);
+                        }
+                    }
+
+                    break;
+                case "prefixItems":
+                    node.PrefixItems = SchemaArray(keywordValue, at, depth);
+                    break;
+                case "items":
+                    items = keywordValue;
+                    break;
+                case "additionalItems":
+                    additionalItems = keywordValue;
+                    break;
+                case "contains":
+                    node.Contains = CompileNode(keywordValue, at, depth + 1);
+                    break;
+                case "minContains":
+                    node.MinContains = Count(keywordValue, at);
+                    break;
+                case "maxContains":
+                    node.MaxContains = Count(keywordValue, at);
+                    break;
+                case "minItems":
+                    node.MinItems = Count(keywordValue, at);
+                    break;
+                case "maxItems":
+                    node.MaxItems = Count(keywordValue, at);
+                    break;
+                case "uniqueItems":
+                    node.UniqueItems = Boolean(keywordValue, at);
+                    break;
+                case "minimum":
+                    node.Minimum = Number(keywordValue, at);
+                    break;
+                case "maximum":
+                    node.Maximum = Number(keywordValue, at);
+                    break;
+                case "exclusiveMinimum":
+                    if (IsBoolean(keywordValue))
+                    {
+                        exclusiveMinimumFlag = Boolean(keywordValue, at);
+                    }
+                    else
+                    {
+                        node.ExclusiveMinimum = Number(keywordValue, at);
+                    }
+
+                    break;
+                case "exclusiveMaximum":
+                    if (IsBoolean(keywordValue))
+                    {
+                        exclusiveMaximumFlag = Boolean(keywordValue, at);
+                    }
+                    else
+                    {
+                        node.ExclusiveMaximum = Number(keywordValue, at);
+                    }
+
+                    break;
+                case "multipleOf":
+                    node.MultipleOf = Number(keywordValue, at);
+                    if (node.MultipleOf.Value.Approximate <= 0)
+                    {
+                        throw Problem(at, "must be greater than 0");
+                    }
+
+                    break;
+                case "minLength":
+                    node.MinLength = Count(keywordValue, at);
+                    break;
+                case "maxLength":
+                    node.MaxLength = Count(keywordValue, at);
+                    break;
+                case "pattern":
+                    node.Pattern = MakePattern(Text(keywordValue, at), at);
+                    break;
+                case "format":
+                    node.Format = Text(keywordValue, at);
+                    break;
+                case "allOf":
+                    node.AllOf = SchemaArray(keywordValue, at, depth, nonEmpty: true);
+                    break;
+                case "anyOf":
+                    node.AnyOf = SchemaArray(keywordValue, at, depth, nonEmpty: true);
+                    break;
+                case "oneOf":
+                    node.OneOf = SchemaArray(keywordValue, at, depth, nonEmpty: true);
+                    break;
+                case "not":
+                    node.Not = CompileNode(keywordValue, at, depth + 1);
+                    break;
+                case "if":
+                    node.If = CompileNode(keywordValue, at, depth + 1);
+                    break;
+                case "then":
+                    node.Then = CompileNode(keywordValue, at, depth + 1);
+                    break;
+                case "else":
+                    node.Else = CompileNode(keywordValue, at, depth + 1);
+                    break;
+                default:
+                    // Annotations ($schema, $id, title, description, default, examples, …), x-* extensions and
+                    // keywords this validator does not implement (unevaluatedProperties, unevaluatedItems) are ignored.
+                    break;
+            }
+        }
+
+        if (items is JsonArray tuple)
+        {
+            // Draft-07 tuple form: items [...] is prefixItems, additionalItems is items.
+            node.PrefixItems ??= SchemaArray(tuple, $"{pointer}/items", depth);
+            if (additionalItems is not null)
+            {
+                node.Items = CompileNode(additionalItems, $"{pointer}/additionalItems", depth + 1);
+            }
+        }
+        else if (items is not null || schema.ContainsKey("items"))
+        {
+            node.Items = CompileNode(items, $"{pointer}/items", depth + 1);
+        }
+
+        if (exclusiveMinimumFlag && node.Minimum is { } min)
+        {
+            node.ExclusiveMinimum = min;
+            node.Minimum = null;
+        }
+
+        if (exclusiveMaximumFlag && node.Maximum is { } max)
+        {
+            node.ExclusiveMaximum = max;
+            node.Maximum = null;
+        }
+
+        if (node.RefText is not null)
+        {
+            _pendingRefs.Add((node, node.RefText));
+        }
+
+        return node;
+    }
+
+    private void ResolveRefs()
+    {
+        // Resolving may compile a target no keyword reached (e.g. #/components/x), which may add references.
+        for (var i = 0; i < _pendingRefs.Count; i++)
+        {
+            var (node, reference) = _pendingRefs[i];
+            node.Ref = Resolve(reference, node.Pointer);
+        }
+    }
+
+    private SchemaNode Resolve(string reference, string from)
+    {
+        var text = reference;
+        if (_rootId is { Length: > 0 } id && text.StartsWith(id, StringComparison.Ordinal))
+        {
+            text = text[id.Length..];
+        }
+
+        if (text.Length == 0)
+        {
+            text = "#";
+        }
+
+        if (text[0] != '#')
+        {
+            throw Problem($"{from}/$ref", $"'{reference}' is an external reference; only local references (#, #/$defs/name, #anchor) are supported, the gateway does not fetch schemas");
+        }
+
+        string fragment;
+        try
+        {
+            fragment = Uri.UnescapeDataString(text[1..]);
+        }
+        catch (UriFormatException)
+        {
+            throw Problem($"{from}/$ref", $"'{reference}' is not a valid reference");
+        }
+
+        if (fragment.Length > 0 && fragment[0] != '/')
+        {
+            if (!_anchors.TryGetValue(fragment, out var anchored))
+            {
+                throw Problem($"{from}/$ref", $"'{reference}' names no $anchor of this schema");
+            }
+
+            fragment = anchored;
+        }
+
+        if (_byPointer.TryGetValue(fragment, out var known))
+        {
+            return known;
+        }
+
+        var target = Navigate(fragment)
+            ?? throw Problem($"{from}/$ref", $"'{reference}' points at nothing in this schema");
+        return CompileNode(target, fragment, 1);
+    }
+
+    private JsonNode? Navigate(string pointer)
+    {
+        JsonNode? current = _document;
+        foreach (var raw in pointer.Split('/').Skip(1))
+        {
+            var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            current = current switch
+            {
+                JsonObject o when o.TryGetPropertyValue(segment, out var child) => child ?? JsonValue.Create((string?)null),
+                JsonArray a when int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var index) && index < a.Count => a[index],
+                _ => null,
+            };
+            if (current is null)
+            {
+                return null;
+            }
+        }
+
+        return current;
+    }
+
+    private SchemaNode[] SchemaArray(JsonNode? value, string at, int depth, bool nonEmpty = false)
+    {
+        if (value is not JsonArray array || (nonEmpty && array.Count == 0))
+        {
+            throw Problem(at, nonEmpty ? "must be a non-empty array of schemas" : "must be an array of schemas");
+        }
+
+        var nodes = new SchemaNode[array.Count];
+        for (var i = 0; i < array.Count; i++)
+        {
+            nodes[i] = CompileNode(array[i], $"{at}/{i}", depth + 1);
+        }
+
+        return nodes;
+    }
+
+    private PatternCheck MakePattern(string pattern, string at)
+    {
+        try
+        {
+            return new PatternCheck(pattern, MakeRegex(pattern, _options.RegexTimeout));
+        }
+        catch (ArgumentException ex)
+        {
+            throw Problem(at, $"'{pattern}' is not a valid regular expression: {ex.Message}");
+        }
+    }
+
+    /// <summary>A linear-time matcher where .NET has one for the pattern; else backtracking under a match timeout.</summary>
+    internal static Regex MakeRegex(string pattern, TimeSpan timeout)
+    {
+        try
+        {
+            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
+        }
+        catch (NotSupportedException)
+        {
+            // Backreferences, lookarounds, atomic groups: not available to the non-backtracking engine.
+            return new Regex(pattern, RegexOptions.CultureInvariant, timeout);
+        }
+    }
+
+    private static JsonTypes ReadTypes(JsonNode? value, string at)
+    {
+        if (value is JsonArray array)
+        {
+            var types = JsonTypes.None;
+            foreach (var item in array)
+            {
+                types |= TypeName(item, at);
+            }
+
+            return types == JsonTypes.None ? throw Problem(at, "must name at least one type") : types;
+        }
+
+        return TypeName(value, at);
+    }
+
+    private static JsonTypes TypeName(JsonNode? value, string at) => (value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : null) switch
+    {
+        "null" => JsonTypes.Null,
+        "boolean" => JsonTypes.Boolean,
+        "object" => JsonTypes.Object,
+        "array" => JsonTypes.Array,
+        "number" => JsonTypes.Number,
+        "string" => JsonTypes.String,
+        "integer" => JsonTypes.Integer,
+        var other => throw Problem(at, $"'{other ?? value?.ToJsonString() ?? "null"}' is not a JSON Schema type (null, boolean, object, array, number, string, integer)"),
+    };
+
+    private static IEnumerable<KeyValuePair<string, JsonNode?>> Object(JsonNode? value, string at) =>
+        value as JsonObject ?? throw Problem(at, "must be an object");
+
+    private static string Text(JsonNode? value, string at) =>
+        value is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : throw Problem(at, "must be a string");
+
+    private static string[] Strings(JsonNode? value, string at) =>
+        value is JsonArray array ? array.Select((item, i) => Text(item, $"{at}/{i}")).ToArray() : throw Problem(at, "must be an array of strings");
+
+    private static bool IsBoolean(JsonNode? value) => value is JsonValue v && v.GetValueKind() is JsonValueKind.True or JsonValueKind.False;
+
+    private static bool Boolean(JsonNode? value, string at) =>
+        IsBoolean(value) ? value!.GetValueKind() == JsonValueKind.True : throw Problem(at, "must be true or false");
+
+    private static JsonNumber Number(JsonNode? value, string at) =>
+        JsonValues.TryNumber(value, out var number) ? number : throw Problem(at, "must be a number");
+
+    private static int Count(JsonNode? value, string at)
+    {
+        if (JsonValues.TryNumber(value, out var number) && number.IsInteger && number.Approximate >= 0)
+        {
+            return number.Approximate >= int.MaxValue ? int.MaxValue : (int)number.Approximate;
+        }
+
+        throw Problem(at, "must be a non-negative integer");
+    }
+
+    private static string Escape(string segment) => segment.Replace("~", "~0", StringComparison.Ordinal).Replace("/", "~1", StringComparison.Ordinal);
+
+    private static JsonSchemaException Problem(string pointer, string message) =>
+        new($"{(pointer.Length == 0 ? "#" : "#" + pointer)}: {message}");
+}
