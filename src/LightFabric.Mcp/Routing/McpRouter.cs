@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Catalog;
 using LightFabric.Mcp.Protocol;
+using LightFabric.Mcp.Schema;
 using LightFabric.Mcp.Server;
 using LightFabric.Mcp.Tools;
 using LightFabric.Mcp.Upstream;
@@ -263,6 +264,13 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 
         // Detached rather than copied: the request message is not used again.
         var arguments = argumentsNode as JsonObject ?? [];
+        if (tool.Target is ConfiguredToolTarget checkedTool && ToolSchemaChecks.CheckArguments(checkedTool.Tool, arguments) is { } invalid)
+        {
+            // Validated before access control and masking; nothing reaches the backend. Upstream servers validate their own.
+            _logger.LogInformation("tools/call {Tool} rejected: the arguments do not match its inputSchema", tool.Name);
+            return invalid;
+        }
+
         var policyInput = _policy is null ? null : new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), arguments);
         if (policyInput is not null && _policy!.Authorize(policyInput) is { Allowed: false } denied)
         {
@@ -294,6 +302,14 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                     await CallUpstreamAsync(upstream, arguments, meta, request, cancellationToken).ConfigureAwait(false),
                 _ => throw new UnreachableException(),
             };
+
+            if (tool.Target is ConfiguredToolTarget { Tool.OutputSchema: not null } withOutput)
+            {
+                // The backend's answer is checked against the contract before the caller's response filter trims it.
+                var checkedResult = ToolSchemaChecks.CheckResult(withOutput.Tool, result);
+                status = ReferenceEquals(checkedResult, result) ? status : "output does not match outputSchema";
+                result = checkedResult;
+            }
 
             return policyInput is null ? result : _policy!.FilterResult(policyInput, result);
         }

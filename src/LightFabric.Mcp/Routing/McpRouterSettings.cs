@@ -108,15 +108,36 @@ public sealed record ConfiguredTool
         {
             _inputSchema = value;
             MasksArguments = Tools.ArgumentMasker.UsesMasking(value);
+            (InputValidator, InputSchemaProblem) = CompileSchema(value);
         }
     }
 
     private readonly JsonObject _inputSchema = new();
 
+    /// <summary>The input schema compiled at load; null when it does not compile (<see cref="InputSchemaProblem"/> says why).</summary>
+    public Schema.JsonSchema? InputValidator { get; private init; }
+
+    public string? InputSchemaProblem { get; private init; }
+
     /// <summary>Whether the input schema uses x-mask or x-mask-pattern (decided once, at load).</summary>
     public bool MasksArguments { get; private init; }
 
-    public JsonObject? OutputSchema { get; init; }
+    public JsonObject? OutputSchema
+    {
+        get => _outputSchema;
+        init
+        {
+            _outputSchema = value;
+            (OutputValidator, OutputSchemaProblem) = value is null ? (null, null) : CompileSchema(value);
+        }
+    }
+
+    private readonly JsonObject? _outputSchema;
+
+    /// <summary>The output schema compiled at load; null when there is none or it does not compile.</summary>
+    public Schema.JsonSchema? OutputValidator { get; private init; }
+
+    public string? OutputSchemaProblem { get; private init; }
 
     public JsonObject? ToolMetadata { get; init; }
 
@@ -125,4 +146,7 @@ public sealed record ConfiguredTool
     public string? EnvTag { get; init; }
 
     public string? Protocol { get; init; }
+
+    private static (Schema.JsonSchema? Validator, string? Problem) CompileSchema(JsonObject schema) =>
+        Schema.JsonSchema.TryCompile(schema, out var validator, out var problem) ? (validator, null) : (null, problem);
 }

@@ -212,7 +212,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             return null;
         }
 
-        return new ConfiguredTool
+        var tool = new ConfiguredTool
         {
             Name = name!,
             EndpointName = String(entry, "endpointName", "endpoint_name"),
@@ -229,6 +229,19 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             EnvTag = String(entry, "envTag", "env_tag"),
             Protocol = String(entry, "protocol"),
         };
+
+        // Schemas are compiled once, here; one that does not compile keeps the tool (and the router) from loading.
+        if (tool.InputSchemaProblem is { } inputProblem)
+        {
+            problem($"{key}.inputSchema", inputProblem);
+        }
+
+        if (tool.OutputSchemaProblem is { } outputProblem)
+        {
+            problem($"{key}.outputSchema", outputProblem);
+        }
+
+        return tool.InputSchemaProblem is null && tool.OutputSchemaProblem is null ? tool : null;
     }
 
     private IReadOnlyList<UpstreamServerEntry> ReadServers(JsonObject values)
