@@ -103,13 +103,7 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         throw new TimeoutException($"expected output did not appear within {timeout}.\nstdout:\n{StdOut}\nstderr:\n{StdErr}");
     }
 
-    public void Signal(PosixSignalNumber signal)
-    {
-        if (Kill(_process.Id, (int)signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
+    public void Signal(PosixSignalNumber signal) => PosixSignals.Send(_process.Id, signal);
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -151,11 +145,23 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         throw new FileNotFoundException($"light-gateway.dll with its runtimeconfig was not found in {AppContext.BaseDirectory}");
     }
 
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
-
     [GeneratedRegex(@"listening on (https?://[0-9A-Za-z.\[\]:-]+)")]
     private static partial Regex ListeningUrl();
+}
+
+/// <summary>Sends POSIX signals to child processes (libc kill), as an operator or systemd would.</summary>
+public static partial class PosixSignals
+{
+    public static void Send(int pid, PosixSignalNumber signal)
+    {
+        if (Kill(pid, (int)signal) != 0)
+        {
+            throw new InvalidOperationException($"kill({pid}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int Kill(int pid, int signal);
 }
 
 public enum PosixSignalNumber

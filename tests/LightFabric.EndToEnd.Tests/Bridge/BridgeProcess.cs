@@ -113,13 +113,7 @@ internal sealed partial class BridgeProcess : IAsyncDisposable
 
     public void CloseStdin() => _process.StandardInput.Close();
 
-    public void Signal(PosixSignalNumber signal)
-    {
-        if (Kill(_process.Id, (int)signal) != 0)
-        {
-            throw new InvalidOperationException($"kill({_process.Id}, {signal}) failed: errno {Marshal.GetLastPInvokeError()}");
-        }
-    }
+    public void Signal(PosixSignalNumber signal) => PosixSignals.Send(_process.Id, signal);
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
@@ -205,7 +199,4 @@ internal sealed partial class BridgeProcess : IAsyncDisposable
             // Kept in _stdout; AssertStdoutIsOnlyJsonRpc reports it.
         }
     }
-
-    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static partial int Kill(int pid, int signal);
 }
