@@ -112,4 +112,27 @@ public sealed class AccessControlTests
 
         Assert.Equal(["1001", "1003"], rows.Select(r => r!["accountNo"]!.GetValue<string>()));
     }
+
+    [Fact]
+    public async Task The_key_server_can_be_set_in_values_without_a_client_yml()
+    {
+        var rsa = TestKey.NewRsa("rsa-values");
+        await using var keys = await JwksServer.StartAsync(rsa);
+        await using var api = await TestApi.StartAsync();
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, Values(api.BaseUrl, $"""
+            access-control.defaultDeny: false
+            client.tokenKeyServerUrl: {keys.BaseUrl}
+            client.tokenKeyClientId: {JwksServer.ClientId}
+            client.tokenKeyClientSecret: {JwksServer.ClientSecret}
+            """));
+        await using var _ = runtime;
+        using var __ = client;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var token = rsa.Sign(new JsonObject { ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = "v1", ["exp"] = now + 300 });
+        var wire = new McpWire(new HttpClient { BaseAddress = client.BaseAddress, DefaultRequestHeaders = { { "Authorization", "Bearer " + token } } });
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.InitializeAsync()).Status);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await new McpWire(client).InitializeAsync()).Status);
+    }
 }
