@@ -11,8 +11,6 @@ namespace LightFabric.Mcp.Server;
 /// </summary>
 public sealed class RequestEventStream(HttpContext http, bool acceptsEventStream, McpSession session)
 {
-    private static readonly byte[] EventPrefix = "event: message\ndata: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _closed;
 
@@ -45,12 +43,10 @@ public sealed class RequestEventStream(HttpContext http, bool acceptsEventStream
 
                 Started = true;
                 response.StatusCode = StatusCodes.Status200OK;
-                response.ContentType = "text/event-stream";
-                response.Headers.CacheControl = "no-cache";
-                response.Headers["X-Accel-Buffering"] = "no";
+                SseFraming.Prepare(response);
             }
 
-            Write(response, message);
+            SseFraming.WriteEvent(response.BodyWriter, message);
             await response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
@@ -70,7 +66,7 @@ public sealed class RequestEventStream(HttpContext http, bool acceptsEventStream
         {
             if (Started && !_closed && !http.RequestAborted.IsCancellationRequested)
             {
-                http.Response.BodyWriter.Write(": keep-alive\n\n"u8);
+                SseFraming.WriteKeepAlive(http.Response.BodyWriter);
                 await http.Response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
             }
         }
@@ -90,7 +86,7 @@ public sealed class RequestEventStream(HttpContext http, bool acceptsEventStream
         try
         {
             _closed = true;
-            Write(http.Response, finalMessage.Span);
+            SseFraming.WriteEvent(http.Response.BodyWriter, finalMessage.Span);
             await http.Response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
         }
         finally
@@ -105,12 +101,5 @@ public sealed class RequestEventStream(HttpContext http, bool acceptsEventStream
         await _gate.WaitAsync().ConfigureAwait(false);
         _closed = true;
         _gate.Release();
-    }
-
-    private static void Write(HttpResponse response, ReadOnlySpan<byte> message)
-    {
-        response.BodyWriter.Write(EventPrefix);
-        response.BodyWriter.Write(message);
-        response.BodyWriter.Write(EventEnd);
     }
 }

@@ -12,9 +12,6 @@ namespace LightFabric.Mcp.Server;
 /// </summary>
 public static class SessionEventStream
 {
-    private static readonly byte[] EventPrefix = "event: message\ndata: "u8.ToArray();
-    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
-    private static readonly byte[] KeepAlive = ": keep-alive\n\n"u8.ToArray();
 
     /// <param name="preamble">Written first (the legacy transport's endpoint event), or null.</param>
     public static async Task RunAsync(HttpContext http, McpSession session, TimeSpan keepAliveInterval, byte[]? preamble)
@@ -25,9 +22,7 @@ public static class SessionEventStream
         {
             var response = http.Response;
             response.StatusCode = StatusCodes.Status200OK;
-            response.ContentType = "text/event-stream";
-            response.Headers.CacheControl = "no-cache";
-            response.Headers["X-Accel-Buffering"] = "no";
+            SseFraming.Prepare(response);
             response.Headers[StreamableHttpEndpoint.ProtocolVersionHeader] = session.ProtocolVersion;
             await response.StartAsync(cts.Token).ConfigureAwait(false);
             if (preamble is not null)
@@ -50,7 +45,7 @@ public static class SessionEventStream
                 }
                 catch (OperationCanceledException) when (!cts.IsCancellationRequested)
                 {
-                    response.BodyWriter.Write(KeepAlive);
+                    SseFraming.WriteKeepAlive(response.BodyWriter);
                     await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
                     continue;
                 }
@@ -62,7 +57,7 @@ public static class SessionEventStream
 
                 while (reader.TryRead(out var payload))
                 {
-                    WriteEvent(response.BodyWriter, payload);
+                    SseFraming.WriteEvent(response.BodyWriter, payload);
                 }
 
                 await response.BodyWriter.FlushAsync(cts.Token).ConfigureAwait(false);
@@ -76,12 +71,5 @@ public static class SessionEventStream
         {
             session.CloseStream();
         }
-    }
-
-    private static void WriteEvent(PipeWriter writer, ReadOnlySpan<byte> json)
-    {
-        writer.Write(EventPrefix);
-        writer.Write(json);
-        writer.Write(EventEnd);
     }
 }

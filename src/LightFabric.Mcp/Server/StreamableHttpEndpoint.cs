@@ -20,8 +20,6 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
     public const string SessionIdHeader = "Mcp-Session-Id";
     public const string ProtocolVersionHeader = "MCP-Protocol-Version";
 
-    private static readonly byte[] SseEventPrefix = "event: message\ndata: "u8.ToArray();
-    private static readonly byte[] SseEventEnd = "\n\n"u8.ToArray();
 
     public StreamableHttpOptions Options => options;
 
@@ -401,10 +399,10 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var response = http.Response;
         if (mode == ResponseMode.EventStream)
         {
-            PrepareEventStream(response);
+            SseFraming.Prepare(response);
             var buffer = new ArrayBufferWriter<byte>(256);
             JsonRpcWriter.WriteResult(buffer, id, result);
-            WriteEvent(response.BodyWriter, buffer.WrittenSpan);
+            SseFraming.WriteEvent(response.BodyWriter, buffer.WrittenSpan);
         }
         else
         {
@@ -431,10 +429,10 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var data = error.ErrorData is JsonObject obj && obj.ContainsKey("id") && obj.Count == 1 ? null : error.ErrorData;
         if (mode == ResponseMode.EventStream && error.HttpStatus == 200)
         {
-            PrepareEventStream(response);
+            SseFraming.Prepare(response);
             var buffer = new ArrayBufferWriter<byte>(256);
             JsonRpcWriter.WriteError(buffer, id, error.Code, error.Message, data);
-            WriteEvent(response.BodyWriter, buffer.WrittenSpan);
+            SseFraming.WriteEvent(response.BodyWriter, buffer.WrittenSpan);
         }
         else
         {
@@ -450,17 +448,4 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         await response.BodyWriter.FlushAsync(http.RequestAborted).ConfigureAwait(false);
     }
 
-    private static void PrepareEventStream(HttpResponse response)
-    {
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-    }
-
-    private static void WriteEvent(PipeWriter writer, ReadOnlySpan<byte> json)
-    {
-        writer.Write(SseEventPrefix);
-        writer.Write(json);
-        writer.Write(SseEventEnd);
-    }
 }

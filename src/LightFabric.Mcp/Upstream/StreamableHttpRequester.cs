@@ -62,17 +62,7 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.Accept.Add(AcceptJson);
-        request.Headers.Accept.Add(AcceptStream);
-        if (sessionId is not null)
-        {
-            request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
-        }
-
-        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", protocolVersion);
-        foreach (var (name, value) in headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
+        AddSessionHeaders(request, sessionId, protocolVersion);
 
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         var status = (int)response.StatusCode;
@@ -123,18 +113,8 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
         {
             await Task.Delay(Math.Clamp(position.RetryMilliseconds, 0, 10_000), ct).ConfigureAwait(false);
             using var request = new HttpRequestMessage(HttpMethod.Get, endpoint);
-            request.Headers.Accept.Add(AcceptStream);
             request.Headers.TryAddWithoutValidation("Last-Event-ID", position.LastEventId);
-            if (sessionId is not null)
-            {
-                request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
-            }
-
-            request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", protocolVersion);
-            foreach (var (name, value) in headers)
-            {
-                request.Headers.TryAddWithoutValidation(name, value);
-            }
+            AddSessionHeaders(request, sessionId, protocolVersion);
 
             using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
@@ -207,6 +187,22 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
         using var buffer = new MemoryStream();
         await stream.CopyToAsync(buffer, ct).ConfigureAwait(false);
         return buffer.ToArray();
+    }
+
+    /// <summary>Every request of the session: event streams accepted, its id and revision, the configured headers.</summary>
+    private void AddSessionHeaders(HttpRequestMessage request, string? sessionId, string protocolVersion)
+    {
+        request.Headers.Accept.Add(AcceptStream);
+        if (sessionId is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Mcp-Session-Id", sessionId);
+        }
+
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", protocolVersion);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
     }
 
     private static bool IsReplyTo(JsonObject message, long id) =>

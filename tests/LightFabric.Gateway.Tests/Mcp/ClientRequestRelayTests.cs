@@ -104,6 +104,6 @@ public sealed class ClientRequestRelayTests
         });
 
         Assert.True(reply.ErrorCode is not null || reply.Result?["isError"]?.GetValue<bool>() == true, reply.Raw);
-        Assert.Contains("sampling", reply.Raw);
+        Assert.Contains("did not declare the sampling capability", reply.Raw);
     }
 }

@@ -36,6 +36,9 @@ public sealed record AccessControlSettings
 /// </summary>
 public sealed class RuleToolCallPolicy(AccessControlSettings settings, RuleSet rules) : IToolCallPolicy
 {
+    // Authorize and FilterResult of one call see the same context; it is built once per call.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ToolCallPolicyInput, JsonObject> _contexts = new();
+
     public static RuleToolCallPolicy? Create(HandlerBuildContext context)
     {
         var accessControl = context.For("access-control", "access-control");
@@ -104,7 +107,7 @@ public sealed class RuleToolCallPolicy(AccessControlSettings settings, RuleSet r
         var filtered = RuleEngine.FilterResponse(rules, call.Endpoint, Context(call), subject, 200, settings.DefaultInclude);
         if (!filtered.Succeeded)
         {
-            return ErrorResult(filtered.Response is null && filtered.Reason.Contains("denied", StringComparison.OrdinalIgnoreCase)
+            return ErrorResult(filtered.Outcomes.Count > 0 && filtered.Outcomes[^1].Code == RuleOutcomeCode.ActionDenied
                 ? "Access denied by response filter"
                 : "Access control response filter failed");
         }
@@ -131,7 +134,9 @@ public sealed class RuleToolCallPolicy(AccessControlSettings settings, RuleSet r
     private bool Skipped(ToolCallPolicyInput call) =>
         settings.SkipPathPrefixes.Any(p => call.Tool.Name.StartsWith(p, StringComparison.Ordinal) || call.Endpoint.StartsWith(p, StringComparison.Ordinal));
 
-    private static JsonObject Context(ToolCallPolicyInput call)
+    private JsonObject Context(ToolCallPolicyInput call) => _contexts.GetValue(call, BuildContext);
+
+    private static JsonObject BuildContext(ToolCallPolicyInput call)
     {
         var http = call.Request.Http;
         return new RuleContextBuilder()
