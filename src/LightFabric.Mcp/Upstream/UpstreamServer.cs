@@ -485,9 +485,14 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 {
                     Publish(await ListToolsAsync(connection, ct).ConfigureAwait(false));
                 }
-                catch (Exception ex) when (!ct.IsCancellationRequested)
+                catch (Exception ex)
                 {
-                    LogRefreshFailed(_logger, Name, UpstreamConnection.Describe(ex));
+                    // A connection closing while the list is read fails the read after the worker was stopped; the
+                    // supervisor already knows, and a worker that throws would end supervision.
+                    if (!ct.IsCancellationRequested)
+                    {
+                        LogRefreshFailed(_logger, Name, UpstreamConnection.Describe(ex));
+                    }
                 }
             }
         }
@@ -517,9 +522,14 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 {
                     // It answered, so it is alive.
                 }
-                catch (Exception ex) when (!ct.IsCancellationRequested)
+                catch (Exception ex)
                 {
-                    connection.Abort($"health check failed: {(ex is OperationCanceledException ? "no answer to ping" : UpstreamConnection.Describe(ex))}");
+                    // Stopped meanwhile: the connection is being closed anyway (and a throwing worker would end supervision).
+                    if (!ct.IsCancellationRequested)
+                    {
+                        connection.Abort($"health check failed: {(ex is OperationCanceledException ? "no answer to ping" : UpstreamConnection.Describe(ex))}");
+                    }
+
                     return;
                 }
             }
