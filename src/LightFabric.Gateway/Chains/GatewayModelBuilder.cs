@@ -152,7 +152,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
             try
             {
                 config = loader.TryLoad(configFile);
-                if (config is not null)
+                if (config is not null && !modules.Exists(m => m.Id == ModulePrefix + descriptor.Id))
                 {
                     modules.Add(ToModule(descriptor.Id, config));
                 }
@@ -170,12 +170,25 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
 
         try
         {
-            return descriptor.Factory(new HandlerBuildContext(descriptor.Id, config, loggerFactory, problems, loader.TryLoad));
+            return descriptor.Factory(new HandlerBuildContext(descriptor.Id, config, loggerFactory, problems, LoadDependency));
         }
         catch (ConfigException ex)
         {
             problems.AddRange(ex.Problems);
             return new CompatibilityHandler(id);
+        }
+
+        // A file the handler is built from besides its own (rule.yml, client.yml) is listed as a module too, so the
+        // module registry and the reload report show it and a change to it alone counts as a change.
+        LoadedConfig? LoadDependency(string name)
+        {
+            var dependency = loader.TryLoad(name);
+            if (dependency is not null && !modules.Exists(m => m.Id == ModulePrefix + name))
+            {
+                modules.Add(ToModule(name, dependency));
+            }
+
+            return dependency;
         }
     }
 

@@ -11,7 +11,24 @@ public static class GatewayRequestDispatcher
         var request = context.Request;
         var chain = model.Resolve(request.Method, request.Path.Value ?? "/");
         var exchange = new GatewayExchange(context, chain.Path, chain.Endpoint, chain.PathParameters);
-        foreach (var handler in chain.Handlers)
+        var faulted = true;
+        try
+        {
+            await RunChainAsync(exchange, chain.Handlers).ConfigureAwait(false);
+            faulted = false;
+        }
+        finally
+        {
+            if (exchange.HasAfterChainSteps)
+            {
+                await exchange.RunAfterChainAsync(faulted).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task RunChainAsync(GatewayExchange exchange, IGatewayHandler[] handlers)
+    {
+        foreach (var handler in handlers)
         {
             if (await handler.InvokeAsync(exchange).ConfigureAwait(false) == HandlerOutcome.Completed)
             {
@@ -19,8 +36,9 @@ public static class GatewayRequestDispatcher
             }
         }
 
-        await GatewayError.WriteAsync(context, StatusCodes.Status404NotFound, "NOT_FOUND", "Not found",
-            chain.Handlers.Length == 0
+        var request = exchange.Http.Request;
+        await GatewayError.WriteAsync(exchange.Http, StatusCodes.Status404NotFound, "NOT_FOUND", "Not found",
+            handlers.Length == 0
                 ? $"No handler chain is configured for {request.Method} {request.Path}."
                 : $"The handler chain for {request.Method} {request.Path} has no handler that answers requests.")
             .ConfigureAwait(false);

@@ -8,6 +8,7 @@ namespace LightFabric.Gateway.Handlers;
 public sealed class GatewayExchange
 {
     private List<Action<HttpResponse>>? _responseActions;
+    private List<Func<GatewayExchange, bool, ValueTask>>? _afterChain;
 
     public GatewayExchange(HttpContext http, string path, string endpoint, IReadOnlyDictionary<string, string>? pathParameters)
     {
@@ -55,5 +56,22 @@ public sealed class GatewayExchange
         }
 
         _responseActions.Add(action);
+    }
+
+    /// <summary>
+    /// Registers a step that runs once the chain has finished (the terminal handler has produced its response),
+    /// latest registered first — how a handler that buffered the response body (a response filter) gets it back.
+    /// The flag says whether the chain ended with an exception; the step then only restores what it changed.
+    /// </summary>
+    public void AfterChain(Func<GatewayExchange, bool, ValueTask> step) => (_afterChain ??= []).Add(step);
+
+    internal bool HasAfterChainSteps => _afterChain is { Count: > 0 };
+
+    internal async ValueTask RunAfterChainAsync(bool faulted)
+    {
+        for (var i = _afterChain!.Count - 1; i >= 0; i--)
+        {
+            await _afterChain[i](this, faulted).ConfigureAwait(false);
+        }
     }
 }

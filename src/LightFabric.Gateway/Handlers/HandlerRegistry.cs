@@ -25,7 +25,7 @@ public sealed class HandlerRegistry
     public static readonly IReadOnlySet<string> ReservedIds = new HashSet<string>(StringComparer.Ordinal)
     {
         "metrics",
-        "access-control", "token", "stateless", "google", "facebook", "github", "msal-exchange", "msal-auth",
+        "token", "stateless", "google", "facebook", "github", "msal-exchange", "msal-auth",
         "sidecar-deny", "limit", "rate-limit", "prefix", "path-prefix-service", "pathPrefixService", "tokenize",
         "detokenize", "router", "proxy", "websocket", "llm", "virtual", "path-resource", "resource",
         "sidecar-identity",
@@ -80,5 +80,6 @@ public sealed class HandlerRegistry
         .Register(Security.ApiKeyHandler.Descriptor)
         .Register(Security.BasicAuthHandler.Descriptor)
         .Register(Security.UnifiedSecurityHandler.Descriptor)
+        .Register(AccessControl.AccessControlHandler.Descriptor)
         .Register(McpHandler.Descriptor(mcp));
 }

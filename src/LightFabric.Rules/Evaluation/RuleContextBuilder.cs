@@ -73,6 +73,13 @@ public sealed class RuleContextBuilder
         return this;
     }
 
+    /// <summary>The call's arguments without a tool name (HTTP routes: path and query parameters).</summary>
+    public RuleContextBuilder WithArguments(JsonNode? arguments)
+    {
+        _arguments = arguments?.DeepClone();
+        return this;
+    }
+
     public RuleContextBuilder WithCorrelationId(string? correlationId)
     {
         _correlationId = correlationId;
