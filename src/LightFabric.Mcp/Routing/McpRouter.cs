@@ -272,11 +272,18 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         }
 
         var policyInput = _policy is null ? null : new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), arguments);
-        if (policyInput is not null && _policy!.Authorize(policyInput) is { Allowed: false } denied)
+        var policyOutcome = "none";
+        if (policyInput is not null)
         {
-            // Denied calls reach nothing behind the gateway.
-            _logger.LogInformation("tools/call {Tool} denied: {Outcome}", tool.Name, denied.Outcome);
-            throw new McpException(McpErrorCodes.AccessDenied, denied.Reason ?? "Access denied", denied.Data);
+            var verdict = _policy!.Authorize(policyInput);
+            if (!verdict.Allowed)
+            {
+                // Denied calls reach nothing behind the gateway.
+                _logger.LogInformation("tools/call {Tool} denied: {Outcome}", tool.Name, verdict.Outcome);
+                throw new McpException(McpErrorCodes.AccessDenied, verdict.Reason ?? "Access denied", verdict.Data);
+            }
+
+            policyOutcome = verdict.Outcome;
         }
 
         if (tool.Target is ConfiguredToolTarget { Tool.MasksArguments: true } masking)
@@ -303,15 +310,27 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                 _ => throw new UnreachableException(),
             };
 
+            if (policyInput is not null)
+            {
+                var filtered = _policy!.FilterResult(policyInput, result);
+                if (!ReferenceEquals(filtered, result) && IsErrorResult(filtered) && !IsErrorResult(result))
+                {
+                    policyOutcome += ", response filter refused the result";
+                }
+
+                result = filtered;
+            }
+
             if (tool.Target is ConfiguredToolTarget { Tool.OutputSchema: not null } withOutput)
             {
-                // The backend's answer is checked against the contract before the caller's response filter trims it.
+                // What the caller receives must match the advertised outputSchema (clients validate it too), so the
+                // check runs on the filtered result.
                 var checkedResult = ToolSchemaChecks.CheckResult(withOutput.Tool, result);
                 status = ReferenceEquals(checkedResult, result) ? status : "output does not match outputSchema";
                 result = checkedResult;
             }
 
-            return policyInput is null ? result : _policy!.FilterResult(policyInput, result);
+            return result;
         }
         catch (McpException ex)
         {
@@ -327,7 +346,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         {
             if (_logger.IsEnabled(LogLevel.Information))
             {
-                LogToolCall(_logger, tool.Name, Describe(tool.Target), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                LogToolCall(_logger, tool.Name, Describe(tool.Target), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, policyOutcome);
             }
         }
     }
@@ -440,8 +459,11 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "tools/call {Tool} → {Target} {Status} in {Elapsed:0.0} ms")]
-    private static partial void LogToolCall(ILogger logger, string tool, string target, string status, double elapsed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "tools/call {Tool} → {Target} {Status} in {Elapsed:0.0} ms, policy: {Policy}")]
+    private static partial void LogToolCall(ILogger logger, string tool, string target, string status, double elapsed, string policy);
+
+    private static bool IsErrorResult(JsonNode? result) =>
+        result is JsonObject { } o && o["isError"] is JsonValue v && v.TryGetValue<bool>(out var isError) && isError;
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }
