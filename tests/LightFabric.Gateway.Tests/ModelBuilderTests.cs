@@ -62,7 +62,7 @@ public sealed class ModelBuilderTests
               loop-b: [correlation, loop-a]
             paths:
               - {path: /x, method: GET, exec: [nosuch]}
-              - {path: /y, method: GET, exec: [correlation, proxy]}
+              - {path: /y, method: GET, exec: [correlation, router]}
               - {path: bad, method: GET, exec: [correlation]}
             defaultHandlers: [missing-chain]
             """);

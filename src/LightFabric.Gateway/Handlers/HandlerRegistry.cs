@@ -27,7 +27,7 @@ public sealed class HandlerRegistry
         "metrics",
         "token", "stateless", "google", "facebook", "github", "msal-exchange", "msal-auth",
         "sidecar-deny", "limit", "rate-limit", "prefix", "path-prefix-service", "pathPrefixService", "tokenize",
-        "detokenize", "router", "proxy", "websocket", "llm", "virtual", "path-resource", "resource",
+        "detokenize", "router", "websocket", "llm", "virtual", "path-resource", "resource",
         "sidecar-identity",
     };
 
@@ -75,6 +75,7 @@ public sealed class HandlerRegistry
         .Register(HeaderHandler.Descriptor)
         .Register(CorsHandler.Descriptor)
         .Register(HealthHandler.Descriptor)
+        .Register(Proxy.ProxyHandler.Descriptor)
         .Register(Security.SecurityHandler.Descriptor)
         .Register(Security.ProtectedResourceMetadataHandler.Descriptor)
         .Register(Security.ApiKeyHandler.Descriptor)
