@@ -10,7 +10,8 @@ namespace LightFabric.EndToEnd.Tests;
 
 /// <summary>
 /// The seed's fine-grained authorization example end to end: a real gateway process with JWT security and
-/// light-rule, and the TypeScript SDK client calling it with two different tokens (and one without a role).
+/// light-rule, and the TypeScript SDK client calling it with two different tokens (and one without a role); the
+/// same rules guard the API's plain HTTP route through the gateway.
 /// </summary>
 public sealed class AccessControlE2ETests
 {
@@ -27,13 +28,15 @@ public sealed class AccessControlE2ETests
         dir.WriteConfig("rule.yml", seed.Replace("rule.endpointRules:", "endpointRules:", StringComparison.Ordinal));
         dir.WriteConfig("values.yml", $$"""
             server.ip: 127.0.0.1
-            handler.handlers: [security, mcp]
+            handler.handlers: [security, access-control, proxy, mcp]
             handler.paths:
+              - {path: /v1/accounts, method: GET, exec: [security, access-control, proxy]}
               - {path: /mcp, method: POST, exec: [security, mcp]}
               - {path: /mcp, method: GET, exec: [security, mcp]}
               - {path: /mcp, method: DELETE, exec: [security, mcp]}
             security.issuer: https://issuer.test
             security.audience: [gateway]
+            proxy.hosts: {{accounts.Urls.First()}}
             access-control.enabled: true
             access-control.defaultInclude: true
             access-control.toolsListAccessControl.mode: permission
@@ -72,6 +75,25 @@ public sealed class AccessControlE2ETests
         Assert.All(managerRows, r => Assert.NotNull(r!["status"]));
 
         Assert.Equal(-32001, guest["results"]!["accounts"]!["error"]!["code"]!.GetValue<int>());
+
+        // The API's own route, through the gateway: the same rows and columns per token, 403 without a role.
+        using var http = new HttpClient { BaseAddress = url };
+        async Task<(System.Net.HttpStatusCode Status, JsonNode? Body)> GetAccountsAsync(string token)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/accounts");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+            using var response = await http.SendAsync(request);
+            return (response.StatusCode, JsonNode.Parse(await response.Content.ReadAsStringAsync()));
+        }
+
+        var tellerHttp = await GetAccountsAsync(Token("teller"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, tellerHttp.Status);
+        Assert.Equal(tellerRows.ToJsonString(), tellerHttp.Body!.ToJsonString());
+        var managerHttp = await GetAccountsAsync(Token("account-manager"));
+        Assert.Equal(managerRows.ToJsonString(), managerHttp.Body!.ToJsonString());
+        var guestHttp = await GetAccountsAsync(Token(null));
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, guestHttp.Status);
+        Assert.Equal("ACCESS_DENIED", guestHttp.Body!["code"]!.GetValue<string>());
     }
 
     private static async Task<WebApplication> StartAccountsApiAsync()
