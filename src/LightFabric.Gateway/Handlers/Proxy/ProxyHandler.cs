@@ -51,12 +51,14 @@ public sealed class ProxyHandler : IGatewayHandler, IActivatableHandler
             return HandlerOutcome.Continue;
         }
 
-        if (!_client.TryAcquire(out var client))
+        var lease = _client;
+        if (!lease.TryAcquire(out var client))
         {
-            // Only a request that reached this handler after a reload finished draining it lands here.
-            await GatewayError.WriteAsync(exchange.Http, StatusCodes.Status503ServiceUnavailable, "PROXY_RELOADED", "Proxy reloaded",
-                "The proxy configuration was replaced while this request was on its way; send it again.").ConfigureAwait(false);
-            return HandlerOutcome.Completed;
+            // A request that was still in earlier handlers (e.g. fetching signing keys) when a reload drained this
+            // generation: it started on this configuration, so it is served with it, on a client of its own.
+            lease = new ProxyClient(_settings);
+            lease.TryAcquire(out client);
+            lease.Retire();
         }
 
         try
@@ -65,7 +67,7 @@ public sealed class ProxyHandler : IGatewayHandler, IActivatableHandler
         }
         finally
         {
-            _client.Release();
+            lease.Release();
         }
 
         return HandlerOutcome.Completed;
