@@ -47,6 +47,9 @@ public sealed record McpRouterSettings
 
     public ToolPrefixMode PrefixMode { get; init; } = ToolPrefixMode.Conditional;
 
+    /// <summary><c>schemaValidation:</c> bounds of compiling and checking configured tools' input and output schemas.</summary>
+    public Schema.JsonSchemaOptions SchemaValidation { get; init; } = Schema.JsonSchemaOptions.Default;
+
     public IReadOnlyList<ConfiguredTool> Tools { get; init; } = [];
 
     public IReadOnlyList<UpstreamServerEntry> Servers { get; init; } = [];
@@ -101,18 +104,42 @@ public sealed record ConfiguredTool
     /// <summary>Policy key; <c>{path}@{method}</c> when not configured.</summary>
     public required string Endpoint { get; init; }
 
+    /// <summary>
+    /// Bounds the schemas are compiled and checked with (mcp-router.yml <c>schemaValidation</c>). Set it before the
+    /// schemas to compile them once; set after them (or in a <c>with</c>) it compiles them again.
+    /// </summary>
+    public Schema.JsonSchemaOptions SchemaOptions
+    {
+        get => _schemaOptions;
+        init
+        {
+            _schemaOptions = value;
+            if (_inputSchema is not null)
+            {
+                (InputValidator, InputSchemaProblem) = CompileSchema(_inputSchema, value);
+            }
+
+            if (_outputSchema is not null)
+            {
+                (OutputValidator, OutputSchemaProblem) = CompileSchema(_outputSchema, value);
+            }
+        }
+    }
+
+    private readonly Schema.JsonSchemaOptions _schemaOptions = Schema.JsonSchemaOptions.Default;
+
     public required JsonObject InputSchema
     {
-        get => _inputSchema;
+        get => _inputSchema!;
         init
         {
             _inputSchema = value;
             MasksArguments = Tools.ArgumentMasker.UsesMasking(value);
-            (InputValidator, InputSchemaProblem) = CompileSchema(value);
+            (InputValidator, InputSchemaProblem) = CompileSchema(value, _schemaOptions);
         }
     }
 
-    private readonly JsonObject _inputSchema = new();
+    private readonly JsonObject? _inputSchema;
 
     /// <summary>The input schema compiled at load; null when it does not compile (<see cref="InputSchemaProblem"/> says why).</summary>
     public Schema.JsonSchema? InputValidator { get; private init; }
@@ -128,7 +155,7 @@ public sealed record ConfiguredTool
         init
         {
             _outputSchema = value;
-            (OutputValidator, OutputSchemaProblem) = value is null ? (null, null) : CompileSchema(value);
+            (OutputValidator, OutputSchemaProblem) = value is null ? (null, null) : CompileSchema(value, _schemaOptions);
         }
     }
 
@@ -147,6 +174,6 @@ public sealed record ConfiguredTool
 
     public string? Protocol { get; init; }
 
-    private static (Schema.JsonSchema? Validator, string? Problem) CompileSchema(JsonObject schema) =>
-        Schema.JsonSchema.TryCompile(schema, out var validator, out var problem) ? (validator, null) : (null, problem);
+    private static (Schema.JsonSchema? Validator, string? Problem) CompileSchema(JsonObject schema, Schema.JsonSchemaOptions options) =>
+        Schema.JsonSchema.TryCompile(schema, out var validator, out var problem, options) ? (validator, null) : (null, problem);
 }

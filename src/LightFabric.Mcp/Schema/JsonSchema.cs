@@ -5,8 +5,9 @@ namespace LightFabric.Mcp.Schema;
 /// <summary>
 /// A compiled JSON Schema (2020-12, with draft-07 spellings accepted): compiled once, immutable, safe to share
 /// between threads. Only local references are resolved; <c>format</c> is an annotation unless
-/// <see cref="JsonSchemaOptions.AssertFormat"/> is set; <c>unevaluatedProperties</c> and <c>unevaluatedItems</c>
-/// are not implemented and ignored.
+/// <see cref="JsonSchemaOptions.AssertFormat"/> is set. <c>unevaluatedProperties</c> and <c>unevaluatedItems</c>
+/// follow 2020-12 (annotations of passing in-place subschemas count, those of failing ones do not), except in a
+/// document whose <c>$schema</c> is draft-07 or older, which has no such keywords.
 /// </summary>
 public sealed class JsonSchema
 {

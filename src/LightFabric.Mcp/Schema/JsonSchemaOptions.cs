@@ -1,6 +1,9 @@
 namespace LightFabric.Mcp.Schema;
 
-/// <summary>Bounds and switches of schema compilation and validation. The defaults suit tool schemas.</summary>
+/// <summary>
+/// Bounds and switches of schema compilation and validation. The defaults suit tool schemas; the gateway reads the
+/// bounds from mcp-router.yml <c>schemaValidation:</c> and checks their ranges there.
+/// </summary>
 public sealed record JsonSchemaOptions
 {
     public static JsonSchemaOptions Default { get; } = new();
@@ -17,7 +20,10 @@ public sealed record JsonSchemaOptions
     /// <summary>Deepest instance accepted; a deeper one fails validation without being walked.</summary>
     public int MaxInstanceDepth { get; init; } = 128;
 
-    /// <summary>Work units one validation may spend (a subschema applied, a keyword checked, two values compared).</summary>
+    /// <summary>
+    /// Work units one validation may spend (a subschema applied, a keyword checked, two values compared, a property
+    /// or item checked for unevaluated*).
+    /// </summary>
     public int MaxSteps { get; init; } = 200_000;
 
     /// <summary>Errors reported at most; validation stops collecting after this many.</summary>

@@ -9,7 +9,9 @@ namespace LightFabric.Mcp.Schema;
 /// <summary>
 /// Turns a schema document into linked <see cref="SchemaNode"/>s: keyword values checked, patterns compiled, local
 /// <c>$ref</c>s resolved, bounds enforced. Draft-07 spellings (definitions, items as an array, additionalItems,
-/// dependencies, boolean exclusiveMinimum/Maximum) are read as their 2020-12 equivalents.
+/// dependencies, boolean exclusiveMinimum/Maximum) are read as their 2020-12 equivalents. A document whose root
+/// <c>$schema</c> names draft-03 to draft-07 keeps <c>unevaluatedProperties</c>/<c>unevaluatedItems</c> ignored, as
+/// those drafts have no such keywords; without <c>$schema</c> they apply (2020-12).
 /// </summary>
 internal sealed class SchemaCompiler
 {
@@ -19,6 +21,7 @@ internal sealed class SchemaCompiler
     private readonly Dictionary<string, string> _anchors = new(StringComparer.Ordinal);
     private readonly List<(SchemaNode Node, string Ref)> _pendingRefs = [];
     private string? _rootId;
+    private bool _withoutUnevaluated;
     private int _count;
 
     private SchemaCompiler(JsonNode document, JsonSchemaOptions options)
@@ -52,9 +55,22 @@ internal sealed class SchemaCompiler
             compiler._rootId = id.GetValue<string>().TrimEnd('#');
         }
 
+        if (document is JsonObject withDialect && withDialect["$schema"] is JsonValue dialect && dialect.GetValueKind() == JsonValueKind.String)
+        {
+            compiler._withoutUnevaluated = IsDraftBefore2019(dialect.GetValue<string>());
+        }
+
         var node = compiler.CompileNode(document, "", 0);
         compiler.ResolveRefs();
         return node;
+    }
+
+    /// <summary>Draft-03 to draft-07 meta-schema URIs (http or https, with or without the trailing #).</summary>
+    private static bool IsDraftBefore2019(string uri)
+    {
+        const string Draft = "json-schema.org/draft-0";
+        var at = uri.IndexOf(Draft, StringComparison.OrdinalIgnoreCase);
+        return at >= 0 && at + Draft.Length < uri.Length && uri[at + Draft.Length] is >= '3' and <= '7';
     }
 
     /// <summary>JSON nesting of a value (a scalar is 0), counted up to <paramref name="stopAfter"/>+1 without recursion.</summary>
@@ -309,9 +325,15 @@ internal sealed class SchemaCompiler
                 case "else":
                     node.Else = CompileNode(keywordValue, at, depth + 1);
                     break;
+                case "unevaluatedProperties" when !_withoutUnevaluated:
+                    node.UnevaluatedProperties = CompileNode(keywordValue, at, depth + 1);
+                    break;
+                case "unevaluatedItems" when !_withoutUnevaluated:
+                    node.UnevaluatedItems = CompileNode(keywordValue, at, depth + 1);
+                    break;
                 default:
-                    // Annotations ($schema, $id, title, description, default, examples, …), x-* extensions and
-                    // keywords this validator does not implement (unevaluatedProperties, unevaluatedItems) are ignored.
+                    // Annotations ($schema, $id, title, description, default, examples, …), x-* extensions, unknown
+                    // keywords and unevaluated* of a draft-07 (or older) document are ignored.
                     break;
             }
         }

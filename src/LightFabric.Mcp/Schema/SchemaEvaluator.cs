@@ -46,7 +46,12 @@ internal sealed class EvaluationAbortedException(string keyword, string message)
     public string Keyword { get; } = keyword;
 }
 
-/// <summary>One validation run: the step budget, the recursion depth and the errors collected so far.</summary>
+/// <summary>
+/// One validation run: the step budget, the recursion depth and the errors collected so far. Annotations (which
+/// properties and items were evaluated) are collected only below a schema that uses <c>unevaluatedProperties</c> or
+/// <c>unevaluatedItems</c>: such a schema opens an <see cref="EvaluatedLocations"/> record for its instance location
+/// and passes it to its in-place subschemas; everywhere else the record is null and costs nothing.
+/// </summary>
 internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
 {
     /// <summary>Nested subschema applications at most (a $ref cycle that consumes no instance ends here).</summary>
@@ -86,7 +91,11 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         return Full;
     }
 
-    public bool Evaluate(SchemaNode node, JsonNode? instance, InstancePath? path, bool collect)
+    /// <summary>
+    /// Applies <paramref name="node"/> to <paramref name="instance"/>. <paramref name="annotations"/> is the record of the
+    /// enclosing schema at the same instance location when that one needs annotations (in-place application), else null.
+    /// </summary>
+    public bool Evaluate(SchemaNode node, JsonNode? instance, InstancePath? path, bool collect, EvaluatedLocations? annotations = null)
     {
         Step();
         if (++_recursion > MaxRecursion || !RuntimeHelpers.TryEnsureSufficientExecutionStack())
@@ -96,7 +105,7 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
 
         try
         {
-            return EvaluateNode(node, instance, path, collect);
+            return EvaluateNode(node, instance, path, collect, annotations);
         }
         finally
         {
@@ -104,7 +113,7 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         }
     }
 
-    private bool EvaluateNode(SchemaNode node, JsonNode? instance, InstancePath? path, bool collect)
+    private bool EvaluateNode(SchemaNode node, JsonNode? instance, InstancePath? path, bool collect, EvaluatedLocations? annotations)
     {
         var valid = true;
         if (node.Always is { } always)
@@ -117,7 +126,18 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
             return always;
         }
 
-        if (node.Ref is { } target && !Evaluate(target, instance, path, collect))
+        var kind = JsonValues.Kind(instance);
+
+        // unevaluated* sees only this schema's and its in-place subschemas' annotations, not its parent's siblings'.
+        var evaluated = annotations;
+        var ownRecord = (node.UnevaluatedProperties is not null && kind == JsonValueKind.Object)
+            || (node.UnevaluatedItems is not null && kind == JsonValueKind.Array);
+        if (ownRecord)
+        {
+            evaluated = new EvaluatedLocations();
+        }
+
+        if (node.Ref is { } target && !Evaluate(target, instance, path, collect, evaluated))
         {
             valid = false;
             if (!collect || Full)
@@ -126,7 +146,6 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
             }
         }
 
-        var kind = JsonValues.Kind(instance);
         JsonNumber number = default;
         var isNumber = kind == JsonValueKind.Number && JsonValues.TryNumber(instance, out number);
 
@@ -154,8 +173,8 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
 
         var stop = kind switch
         {
-            JsonValueKind.Object => !CheckObject(node, instance!.AsObject(), path, collect, ref valid),
-            JsonValueKind.Array => !CheckArray(node, instance!.AsArray(), path, collect, ref valid),
+            JsonValueKind.Object => !CheckObject(node, instance!.AsObject(), path, collect, ref valid, evaluated),
+            JsonValueKind.Array => !CheckArray(node, instance!.AsArray(), path, collect, ref valid, evaluated),
             JsonValueKind.Number when isNumber => !CheckNumber(node, number, path, collect, ref valid),
             JsonValueKind.String => !CheckString(node, instance!.GetValue<string>(), path, collect, ref valid),
             _ => false,
@@ -165,16 +184,40 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
             return false;
         }
 
-        return CheckApplicators(node, instance, path, collect, ref valid) && valid;
+        if (!CheckApplicators(node, instance, path, collect, ref valid, evaluated))
+        {
+            return false;
+        }
+
+        if (ownRecord)
+        {
+            if (!CheckUnevaluated(node, instance!, kind, path, collect, ref valid, evaluated!))
+            {
+                return false;
+            }
+
+            if (annotations is not null)
+            {
+                Step(1 + annotations.MergeFrom(evaluated!));
+            }
+        }
+
+        return valid;
     }
 
-    private bool CheckApplicators(SchemaNode node, JsonNode? instance, InstancePath? path, bool collect, ref bool valid)
+    /// <summary>
+    /// Applies in-place subschemas. With <paramref name="evaluated"/> set, a branch that fails (anyOf, oneOf, if) has its
+    /// annotations dropped, and anyOf tries every branch, since each passing one contributes. A failing allOf, $ref,
+    /// then/else or dependentSchemas fails this schema anyway; its annotations are kept so the properties it already
+    /// reported are not reported a second time as unevaluated.
+    /// </summary>
+    private bool CheckApplicators(SchemaNode node, JsonNode? instance, InstancePath? path, bool collect, ref bool valid, EvaluatedLocations? evaluated)
     {
         if (node.AllOf is { } allOf)
         {
             foreach (var sub in allOf)
             {
-                if (!Evaluate(sub, instance, path, collect))
+                if (!Evaluate(sub, instance, path, collect, evaluated))
                 {
                     valid = false;
                     if (!collect || Full)
@@ -185,7 +228,7 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
             }
         }
 
-        if (node.AnyOf is { } anyOf && !anyOf.Any(sub => Evaluate(sub, instance, path, collect: false))
+        if (node.AnyOf is { } anyOf && !(evaluated is null ? anyOf.Any(sub => Evaluate(sub, instance, path, collect: false)) : AnyOfAll(anyOf, instance, path, evaluated))
             && Fail(ref valid, collect, path, "anyOf", $"must match at least one of the {anyOf.Length} anyOf schemas"))
         {
             return false;
@@ -196,9 +239,14 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
             var matched = new List<int>(2);
             for (var i = 0; i < oneOf.Length && matched.Count < 2; i++)
             {
-                if (Evaluate(oneOf[i], instance, path, collect: false))
+                var mark = evaluated?.Save();
+                if (Evaluate(oneOf[i], instance, path, collect: false, evaluated))
                 {
                     matched.Add(i);
+                }
+                else if (mark is { } before)
+                {
+                    evaluated!.Restore(before);
                 }
             }
 
@@ -218,8 +266,15 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
 
         if (node.If is { } condition)
         {
-            var branch = Evaluate(condition, instance, path, collect: false) ? node.Then : node.Else;
-            if (branch is not null && !Evaluate(branch, instance, path, collect))
+            var mark = evaluated?.Save();
+            var holds = Evaluate(condition, instance, path, collect: false, evaluated);
+            if (!holds && mark is { } before)
+            {
+                evaluated!.Restore(before);
+            }
+
+            var branch = holds ? node.Then : node.Else;
+            if (branch is not null && !Evaluate(branch, instance, path, collect, evaluated))
             {
                 valid = false;
                 if (!collect || Full)
@@ -232,7 +287,96 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         return true;
     }
 
-    private bool CheckObject(SchemaNode node, JsonObject value, InstancePath? path, bool collect, ref bool valid)
+    /// <summary>anyOf when annotations are collected: every branch is evaluated; the failing ones leave nothing behind.</summary>
+    private bool AnyOfAll(SchemaNode[] anyOf, JsonNode? instance, InstancePath? path, EvaluatedLocations evaluated)
+    {
+        var any = false;
+        foreach (var sub in anyOf)
+        {
+            var mark = evaluated.Save();
+            if (Evaluate(sub, instance, path, collect: false, evaluated))
+            {
+                any = true;
+            }
+            else
+            {
+                evaluated.Restore(mark);
+            }
+        }
+
+        return any;
+    }
+
+    /// <summary>unevaluatedProperties / unevaluatedItems, after every other keyword of the schema has had its say.</summary>
+    private bool CheckUnevaluated(SchemaNode node, JsonNode instance, JsonValueKind kind, InstancePath? path, bool collect, ref bool valid, EvaluatedLocations evaluated)
+    {
+        if (kind == JsonValueKind.Object && node.UnevaluatedProperties is { } properties && !evaluated.AllProperties)
+        {
+            foreach (var (name, propertyValue) in instance.AsObject())
+            {
+                Step();
+                if (evaluated.HasProperty(name))
+                {
+                    continue;
+                }
+
+                var at = new InstancePath(path, name, 0);
+                if (properties.Always == false)
+                {
+                    if (Fail(ref valid, collect, at, "unevaluatedProperties", $"property '{name}' is not allowed"))
+                    {
+                        return false;
+                    }
+                }
+                else if (!Evaluate(properties, propertyValue, at, collect))
+                {
+                    valid = false;
+                    if (!collect || Full)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            evaluated.AllProperties = true;
+        }
+
+        if (kind == JsonValueKind.Array && node.UnevaluatedItems is { } items && !evaluated.AllItems)
+        {
+            var array = instance.AsArray();
+            for (var i = evaluated.Prefix; i < array.Count; i++)
+            {
+                Step();
+                if (evaluated.HasItem(i))
+                {
+                    continue;
+                }
+
+                var at = new InstancePath(path, null, i);
+                if (items.Always == false)
+                {
+                    if (Fail(ref valid, collect, at, "unevaluatedItems", $"item {i} is not allowed"))
+                    {
+                        return false;
+                    }
+                }
+                else if (!Evaluate(items, array[i], at, collect))
+                {
+                    valid = false;
+                    if (!collect || Full)
+                    {
+                        return false;
+                    }
+                }
+            }
+
+            evaluated.AllItems = true;
+        }
+
+        return true;
+    }
+
+    private bool CheckObject(SchemaNode node, JsonObject value, InstancePath? path, bool collect, ref bool valid, EvaluatedLocations? evaluated)
     {
         if (node.Required is { } required)
         {
@@ -283,7 +427,7 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         {
             foreach (var (trigger, schema) in dependentSchemas)
             {
-                if (value.ContainsKey(trigger) && !Evaluate(schema, value, path, collect))
+                if (value.ContainsKey(trigger) && !Evaluate(schema, value, path, collect, evaluated))
                 {
                     valid = false;
                     if (!collect || Full)
@@ -297,6 +441,13 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         if (node.Properties is null && node.PatternProperties is null && node.AdditionalProperties is null && node.PropertyNames is null)
         {
             return true;
+        }
+
+        // additionalProperties evaluates whatever properties and patternProperties leave, so together they cover all.
+        var recordNames = evaluated is not null && node.AdditionalProperties is null;
+        if (evaluated is not null && node.AdditionalProperties is not null)
+        {
+            evaluated.AllProperties = true;
         }
 
         foreach (var (name, propertyValue) in value)
@@ -350,6 +501,11 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
                 }
             }
 
+            if (matched && recordNames)
+            {
+                evaluated!.AddProperty(name);
+            }
+
             if (!matched && node.AdditionalProperties is { } additional)
             {
                 if (additional.Always == false)
@@ -373,7 +529,7 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         return true;
     }
 
-    private bool CheckArray(SchemaNode node, JsonArray value, InstancePath? path, bool collect, ref bool valid)
+    private bool CheckArray(SchemaNode node, JsonArray value, InstancePath? path, bool collect, ref bool valid, EvaluatedLocations? evaluated)
     {
         if (node.MinItems is { } minItems && value.Count < minItems
             && Fail(ref valid, collect, path, "minItems", $"must have at least {minItems} items, has {value.Count}"))
@@ -388,6 +544,16 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         }
 
         var prefix = node.PrefixItems?.Length ?? 0;
+        if (evaluated is not null)
+        {
+            // prefixItems evaluates the items it reaches; items evaluates every item after them.
+            evaluated.AddPrefix(Math.Min(prefix, value.Count));
+            if (node.Items is not null)
+            {
+                evaluated.AllItems = true;
+            }
+        }
+
         for (var i = 0; i < value.Count; i++)
         {
             var schema = i < prefix ? node.PrefixItems![i] : node.Items;
@@ -426,11 +592,12 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         if (node.Contains is { } contains)
         {
             var count = 0;
-            foreach (var item in value)
+            for (var i = 0; i < value.Count; i++)
             {
-                if (Evaluate(contains, item, path, collect: false))
+                if (Evaluate(contains, value[i], path, collect: false))
                 {
                     count++;
+                    evaluated?.AddItem(i);
                 }
             }
 

@@ -116,4 +116,10 @@ internal sealed class SchemaNode
     public SchemaNode? Then { get; set; }
 
     public SchemaNode? Else { get; set; }
+
+    /// <summary>Applies to the properties no other keyword of this schema or its passing in-place subschemas evaluated.</summary>
+    public SchemaNode? UnevaluatedProperties { get; set; }
+
+    /// <summary>Applies to the items no other keyword of this schema or its passing in-place subschemas evaluated.</summary>
+    public SchemaNode? UnevaluatedItems { get; set; }
 }

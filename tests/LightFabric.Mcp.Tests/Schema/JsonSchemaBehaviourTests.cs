@@ -206,7 +206,7 @@ public sealed class JsonSchemaBehaviourTests
             "minProperties", "maxProperties", "dependentRequired", "dependentSchemas", "items", "prefixItems", "contains",
             "minContains", "maxContains", "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "exclusiveMinimum",
             "exclusiveMaximum", "multipleOf", "minLength", "maxLength", "pattern", "format", "allOf", "anyOf", "oneOf", "not",
-            "if", "then", "else", "$ref", "$defs", "definitions", "x-mask",
+            "if", "then", "else", "$ref", "$defs", "definitions", "x-mask", "unevaluatedProperties", "unevaluatedItems",
         };
         var compiled = 0;
         for (var round = 0; round < 3_000; round++)
@@ -255,7 +255,8 @@ public sealed class JsonSchemaBehaviourTests
                     new JsonObject { [keyword == "patternProperties" ? "^a" : "a"] = RandomSchema(random, keywords, depth - 1), ["b"] = RandomSchema(random, keywords, depth - 1) },
                 "required" => new JsonArray("a", "b"),
                 "dependentRequired" => new JsonObject { ["a"] = new JsonArray("b") },
-                "additionalProperties" or "propertyNames" or "items" or "contains" or "not" or "if" or "then" or "else" =>
+                "additionalProperties" or "propertyNames" or "items" or "contains" or "not" or "if" or "then" or "else"
+                    or "unevaluatedProperties" or "unevaluatedItems" =>
                     RandomSchema(random, keywords, depth - 1),
                 "prefixItems" or "allOf" or "anyOf" or "oneOf" =>
                     new JsonArray(RandomSchema(random, keywords, depth - 1), RandomSchema(random, keywords, depth - 1)),

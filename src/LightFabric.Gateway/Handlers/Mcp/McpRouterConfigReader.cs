@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using LightFabric.Config;
 using LightFabric.Mcp.Catalog;
 using LightFabric.Mcp.Routing;
+using LightFabric.Mcp.Schema;
 using LightFabric.Mcp.Upstream;
 
 namespace LightFabric.Gateway.Handlers.Mcp;
@@ -29,6 +30,8 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             problem("path", $"'{path}' must start with '/' (e.g. /mcp)");
         }
 
+        // Read before the tools, whose schemas are compiled with these bounds.
+        var schemaValidation = SchemaValidation(values);
         return new McpRouterSettings
         {
             Enabled = Bool(values, "enabled") ?? true,
@@ -47,7 +50,8 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             UpstreamStartupWait = Millis(values, "upstreamStartupWaitMs") ?? defaults.UpstreamStartupWait,
             HttpToolTimeout = Millis(values, "httpToolTimeoutMs") ?? defaults.HttpToolTimeout,
             PrefixMode = PrefixMode(values),
-            Tools = ReadTools(values),
+            SchemaValidation = schemaValidation,
+            Tools = ReadTools(values, schemaValidation),
             Servers = ReadServers(values),
         };
     }
@@ -91,7 +95,39 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
         return ToolPrefixMode.Conditional;
     }
 
-    private IReadOnlyList<ConfiguredTool> ReadTools(JsonObject values)
+    /// <summary>
+    /// <c>schemaValidation:</c>. The upper limits keep a configuration from switching the protection off by accident:
+    /// deeper nesting than these risks the stack, more steps than these lets one call hold a thread for seconds.
+    /// </summary>
+    private JsonSchemaOptions SchemaValidation(JsonObject values)
+    {
+        const string Key = "schemaValidation";
+        var node = Structured(values[Key]);
+        if (node is null || IsEmptyText(node))
+        {
+            return JsonSchemaOptions.Default;
+        }
+
+        if (node is not JsonObject block)
+        {
+            problem(Key, "must be a map (maxSchemaBytes, maxSubschemas, maxSchemaDepth, maxValueDepth, maxSteps, maxErrors, patternTimeoutMs)");
+            return JsonSchemaOptions.Default;
+        }
+
+        var defaults = JsonSchemaOptions.Default;
+        return defaults with
+        {
+            MaxSchemaBytes = Int(block, "maxSchemaBytes", 1024, Key, 16 * 1024 * 1024) ?? defaults.MaxSchemaBytes,
+            MaxSubschemas = Int(block, "maxSubschemas", 1, Key, 65_536) ?? defaults.MaxSubschemas,
+            MaxDepth = Int(block, "maxSchemaDepth", 1, Key, 256) ?? defaults.MaxDepth,
+            MaxInstanceDepth = Int(block, "maxValueDepth", 1, Key, 512) ?? defaults.MaxInstanceDepth,
+            MaxSteps = Int(block, "maxSteps", 1, Key, 10_000_000) ?? defaults.MaxSteps,
+            MaxErrors = Int(block, "maxErrors", 1, Key, 100) ?? defaults.MaxErrors,
+            RegexTimeout = Int(block, "patternTimeoutMs", 1, Key, 10_000) is { } ms ? TimeSpan.FromMilliseconds(ms) : defaults.RegexTimeout,
+        };
+    }
+
+    private IReadOnlyList<ConfiguredTool> ReadTools(JsonObject values, JsonSchemaOptions schemaOptions)
     {
         var node = Structured(values["tools"]);
         if (node is null || node is JsonValue { } v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Trim().Length == 0)
@@ -116,7 +152,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
                 continue;
             }
 
-            if (ReadTool(entry, key) is { } tool)
+            if (ReadTool(entry, key, schemaOptions) is { } tool)
             {
                 if (!names.Add(tool.Name))
                 {
@@ -131,7 +167,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
         return tools;
     }
 
-    private ConfiguredTool? ReadTool(JsonObject entry, string key)
+    private ConfiguredTool? ReadTool(JsonObject entry, string key, JsonSchemaOptions schemaOptions)
     {
         var ok = true;
         var name = String(entry, "name");
@@ -222,6 +258,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             Path = path,
             Method = method,
             Endpoint = String(entry, "endpoint") ?? $"{path}@{method.ToLowerInvariant()}",
+            SchemaOptions = schemaOptions,
             InputSchema = inputSchema,
             OutputSchema = outputSchema,
             ToolMetadata = metadata as JsonObject,
@@ -476,7 +513,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
         return null;
     }
 
-    private int? Int(JsonObject entry, string name, int minimum, string? keyPrefix = null)
+    private int? Int(JsonObject entry, string name, int minimum, string? keyPrefix = null, int maximum = int.MaxValue)
     {
         var node = Get(entry, name);
         if (node is null)
@@ -487,12 +524,12 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
         var key = keyPrefix is null ? name : $"{keyPrefix}.{name}";
         if (node is JsonValue v && (v.TryGetValue<int>(out var i) || (v.TryGetValue<string>(out var s) && int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out i))))
         {
-            if (i >= minimum)
+            if (i >= minimum && i <= maximum)
             {
                 return i;
             }
 
-            problem(key, $"{i} is below the minimum {minimum}");
+            problem(key, i < minimum ? $"{i} is below the minimum {minimum}" : $"{i} is above the maximum {maximum}");
             return null;
         }
 
