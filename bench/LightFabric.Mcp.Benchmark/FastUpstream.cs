@@ -12,12 +12,21 @@ using Microsoft.Extensions.Logging;
 namespace LightFabric.Mcp.Benchmark;
 
 /// <summary>
-/// A minimal, cheap MCP Streamable HTTP server with one tool, <c>echo</c>. Answers every request with
+/// A minimal, cheap MCP Streamable HTTP server with two tools: <c>echo</c>, and <c>accounts</c>, which answers five
+/// fixed rows as <c>structuredContent</c> (<c>{"items":[{id,name,balance,owner},…]}</c>) with the same JSON mirrored
+/// as text, so response filters have rows and columns to work on. Answers every request with
 /// <c>application/json</c>; no SSE, no logging, no session bookkeeping beyond handing out ids.
 /// </summary>
 internal sealed class FastUpstream : IAsyncDisposable
 {
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
+
+    /// <summary>The rows <c>accounts</c> returns: owners alice, bob, alice, carol, alice.</summary>
+    public const string AccountsJson =
+        """{"items":[{"id":1,"name":"Checking","balance":1200.5,"owner":"alice"},{"id":2,"name":"Savings","balance":5300,"owner":"bob"},{"id":3,"name":"Travel","balance":80.25,"owner":"alice"},{"id":4,"name":"Payroll","balance":99000,"owner":"carol"},{"id":5,"name":"Rainy day","balance":640,"owner":"alice"}]}""";
+
+    // The whole result is fixed, so it is serialized once rather than per call.
+    private static readonly byte[] AccountsResult = BuildAccountsResult();
     private readonly WebApplication _app;
 
     private FastUpstream(WebApplication app, string url)
@@ -117,8 +126,20 @@ internal sealed class FastUpstream : IAsyncDisposable
                         writer.WriteEndObject();
                         writer.WriteEndObject();
                         writer.WriteEndObject();
+                        writer.WriteStartObject();
+                        writer.WriteString("name", "accounts");
+                        writer.WriteString("description", "Lists five accounts.");
+                        writer.WriteStartObject("inputSchema");
+                        writer.WriteString("type", "object");
+                        writer.WriteEndObject();
+                        writer.WriteEndObject();
                         writer.WriteEndArray();
                         writer.WriteEndObject();
+                        break;
+                    case "tools/call" when @params.ValueKind == JsonValueKind.Object && @params.TryGetProperty("name", out var name)
+                        && name.ValueEquals("accounts"u8):
+                        writer.WritePropertyName("result");
+                        writer.WriteRawValue(AccountsResult, skipInputValidation: true);
                         break;
                     case "tools/call":
                         var text = @params.ValueKind == JsonValueKind.Object && @params.TryGetProperty("arguments", out var arguments)
@@ -158,6 +179,26 @@ internal sealed class FastUpstream : IAsyncDisposable
         {
             reader.AdvanceTo(buffer.End);
         }
+    }
+
+    private static byte[] BuildAccountsResult()
+    {
+        var output = new ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(output))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("content");
+            writer.WriteStartObject();
+            writer.WriteString("type", "text");
+            writer.WriteString("text", AccountsJson);
+            writer.WriteEndObject();
+            writer.WriteEndArray();
+            writer.WritePropertyName("structuredContent");
+            writer.WriteRawValue(AccountsJson);
+            writer.WriteEndObject();
+        }
+
+        return output.WrittenSpan.ToArray();
     }
 
     public async ValueTask DisposeAsync()

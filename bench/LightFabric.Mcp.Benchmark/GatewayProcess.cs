@@ -10,6 +10,8 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly string _directory;
     private int _warnings;
+    private string? _lastLine;
+    private int _disposed;
 
     private GatewayProcess(Process process, string directory)
     {
@@ -48,11 +50,18 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         mcp-router.maxSessionsPerClient: 20000
         """;
 
-    public static async Task<GatewayProcess> StartAsync(string binary, string upstreamUrl)
+    public static Task<GatewayProcess> StartAsync(string binary, string upstreamUrl) =>
+        StartAsync(binary, new Dictionary<string, string> { ["values.yml"] = ValuesYaml(upstreamUrl) });
+
+    /// <summary>Starts the gateway on a fresh folder whose config/ holds <paramref name="configFiles"/> (file name → text).</summary>
+    public static async Task<GatewayProcess> StartAsync(string binary, IReadOnlyDictionary<string, string> configFiles)
     {
         var directory = Directory.CreateTempSubdirectory("lf-mcp-bench-").FullName;
         Directory.CreateDirectory(Path.Combine(directory, "config"));
-        await File.WriteAllTextAsync(Path.Combine(directory, "config", "values.yml"), ValuesYaml(upstreamUrl)).ConfigureAwait(false);
+        foreach (var (name, text) in configFiles)
+        {
+            await File.WriteAllTextAsync(Path.Combine(directory, "config", name), text).ConfigureAwait(false);
+        }
 
         var info = new ProcessStartInfo(binary)
         {
@@ -74,6 +83,7 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
                 return;
             }
 
+            self._lastLine = line;
             if (ReadyLine().Match(line) is { Success: true } match)
             {
                 ready.TrySetResult(match.Groups[1].Value);
@@ -90,7 +100,14 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var completed = await Task.WhenAny(ready.Task, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
+        var exited = process.WaitForExitAsync();
+        var completed = await Task.WhenAny(ready.Task, exited, Task.Delay(TimeSpan.FromSeconds(60))).ConfigureAwait(false);
+        if (completed == exited)
+        {
+            // A configuration the gateway refuses ends it at once; say why instead of waiting for the timeout.
+            throw new InvalidOperationException($"light-gateway exited with {process.ExitCode} before it was ready: {self.LastWarning ?? self._lastLine ?? "(no output)"}");
+        }
+
         if (completed != ready.Task)
         {
             process.Kill(entireProcessTree: true);
@@ -128,6 +145,12 @@ internal sealed partial class GatewayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Callers may stop a gateway early (to free the cores) and still hold it in an await using.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

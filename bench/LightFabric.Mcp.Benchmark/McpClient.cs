@@ -46,6 +46,18 @@ internal sealed class McpClient(HttpClient http, Uri endpoint)
         return response.StatusCode == HttpStatusCode.OK && bytes.AsSpan().IndexOf("\"result\""u8) >= 0;
     }
 
+    /// <summary>One POST of a JSON-RPC message; the answer's status and body.</summary>
+    public async Task<(HttpStatusCode Status, byte[] Body)> PostAsync(byte[] body, CancellationToken ct = default)
+    {
+        using var response = await SendAsync(HttpMethod.Post, body, ct).ConfigureAwait(false);
+        return (response.StatusCode, await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false));
+    }
+
+    /// <summary>A tools/call of <paramref name="tool"/> with <paramref name="argumentsJson"/> and a new id.</summary>
+    public byte[] ToolCallBody(string tool, string argumentsJson = "{}") => Encoding.UTF8.GetBytes(
+        "{\"jsonrpc\":\"2.0\",\"id\":" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture)
+        + ",\"method\":\"tools/call\",\"params\":{\"name\":\"" + tool + "\",\"arguments\":" + argumentsJson + "}}");
+
     public byte[] EchoBody(string text) => Encoding.UTF8.GetBytes(
         "{\"jsonrpc\":\"2.0\",\"id\":" + Interlocked.Increment(ref _nextId).ToString(System.Globalization.CultureInfo.InvariantCulture)
         + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"" + text + "\"}}}");

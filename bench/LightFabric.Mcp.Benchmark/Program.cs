@@ -104,7 +104,7 @@ string Report()
     text.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  ");
     text.AppendLine($"Machine: {Environment.ProcessorCount} cores ({cpu}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at start: {loadAtStart}  ");
     text.AppendLine($"Load generator: this program, closed loop, one MCP session per worker, warm-up {warmup.TotalSeconds:0.#} s then {duration.TotalSeconds:0.#} s measured per run, direct and gateway alternating at each level, {rounds} round(s)  ");
-    text.AppendLine("Upstream: in-process Kestrel Streamable HTTP MCP server with one tool, `echo` (application/json answers, no logging)  ");
+    text.AppendLine("Upstream: in-process Kestrel Streamable HTTP MCP server; the tool called is `echo` (application/json answers, no logging)  ");
     text.AppendLine("Gateway: published light-gateway (Release, ReadyToRun) as a child process, `LIGHT_LOG=warn,LightFabric.Runtime=info` (the runtime category only for the ready line), chain `[mcp]` only on /mcp, one `transport: http` upstream, `prefixMode: never`, its shipped GC settings (workstation GC)  ");
     text.AppendLine($"Gateway build: published from the working tree at {revision}  ");
     text.AppendLine("Request: `tools/call` `echo` with a 64-character text argument; latency is the client-side time of one HTTP request/response");

@@ -1,0 +1,212 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LightFabric.Config;
+using LightFabric.Gateway.Handlers;
+using LightFabric.Gateway.Handlers.AccessControl;
+using LightFabric.Gateway.Handlers.Mcp;
+using LightFabric.Gateway.Security;
+using LightFabric.Mcp.Benchmark;
+using LightFabric.Mcp.Catalog;
+using LightFabric.Mcp.Routing;
+using LightFabric.Mcp.Server;
+using LightFabric.Rules;
+using LightFabric.Rules.Evaluation;
+using LightFabric.Rules.Loading;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace LightFabric.Policy.Benchmark;
+
+/// <summary>
+/// One component's cost per operation: the median batch in thread CPU time (what the work costs, whatever else the
+/// machine runs) and in wall-clock time, the fastest batch in CPU time, and bytes allocated.
+/// </summary>
+internal sealed record ComponentResult(string Name, string PerCall, double CpuNs, double CpuMinNs, double WallNs, double BytesPerOp, long Operations);
+
+/// <summary>
+/// The policy's parts measured in-process with the gateway's own public types and the rule.yml the gateways use.
+/// Batches of about 20 ms after a warm-up long enough for tiered JIT, timed with the thread's CPU clock (so time the
+/// thread spends preempted by other work on a shared machine does not count) and with the wall clock; allocations
+/// from <see cref="GC.GetAllocatedBytesForCurrentThread"/> (every operation here completes synchronously on this
+/// thread). Run in a child process with the gateway's GC settings (workstation, non-concurrent), see Program.
+/// </summary>
+internal static class ComponentBenchmarks
+{
+    public static async Task<IReadOnlyList<ComponentResult>> RunAsync(TimeSpan warmup, int batches)
+    {
+        await using var issuer = await TokenIssuer.StartAsync();
+        var token = issuer.Token(PolicyConfig.Role);
+        var securityConfig = new SecurityConfig { Issuer = TokenIssuer.Issuer, Audience = [TokenIssuer.Audience] };
+        var keyConfig = new OAuthKeyConfig { ServerUrl = issuer.BaseUrl };
+
+        // JwtValidator with its key store primed: the JWKS is fetched once here, every measured call uses the cached key.
+        using var keys = new JwksKeyStore(keyConfig, TimeSpan.FromSeconds(30), NullLogger.Instance);
+        var validator = new JwtValidator(securityConfig, keys, TimeProvider.System);
+        var first = await validator.ValidateAsync(token, CancellationToken.None);
+        var verified = first.Token ?? throw new InvalidOperationException($"the bench token does not validate: {first.Reason}");
+
+        var cache = new VerifiedTokenCache(1000, TimeProvider.System);
+        cache.Add(VerifiedTokenCache.KeyOf(token), verified);
+
+        // The security handler as the chain runs it, on a request shaped like the benchmark's tools/call.
+        var handler = new SecurityHandler(securityConfig, keyConfig, NullLogger.Instance);
+        var http = new DefaultHttpContext();
+        http.Request.Method = "POST";
+        http.Request.Path = "/mcp";
+        http.Request.Headers.Host = "127.0.0.1:8080";
+        http.Request.Headers.Authorization = "Bearer " + token;
+        http.Request.Headers.Accept = "application/json, text/event-stream";
+        http.Request.Headers.ContentType = "application/json";
+        http.Request.Headers.ContentLength = 90;
+        http.Request.Headers["MCP-Protocol-Version"] = "2025-06-18";
+        http.Request.Headers["Mcp-Session-Id"] = Guid.NewGuid().ToString("N");
+        var exchange = new GatewayExchange(http, "/mcp", "/mcp@post", null);
+        if (await handler.InvokeAsync(exchange) != HandlerOutcome.Continue)
+        {
+            throw new InvalidOperationException($"the security handler refused the bench token ({http.Response.StatusCode})");
+        }
+
+        // The gateways' rule.yml, loaded the way the mcp handler loads it.
+        var loaded = RuleSetLoader.Load(ConfigYaml.Parse(PolicyConfig.RuleYaml, "rule.yml") as JsonObject);
+        var rules = loaded.RuleSet ?? throw new InvalidOperationException("rule.yml: " + string.Join("; ", loaded.Errors));
+        var arguments = new JsonObject();
+        // Built as the router's policy builds it: claims the security handler attached, headers, endpoint, tool.
+        JsonObject Context() => AccessControlRuntime.ContextFor(http, PolicyConfig.Endpoint).WithTool("accounts", arguments.DeepClone()).Build();
+        var context = Context();
+        var rows = JsonNode.Parse(FastUpstream.AccountsJson)!;
+
+        var policy = new RuleToolCallPolicy(new AccessControlRuntime(
+            new AccessControlSettings { Enabled = true, Logic = AccessRuleLogic.All, DefaultDeny = true, DefaultInclude = false }, rules));
+        var session = new McpSession("bench-session", "2025-06-18", null, null, "bench-binding", "bench-client");
+        var request = new McpRequest(session, new McpCaller("bench-binding", "bench-client", true), JsonValue.Create(1), "tools/call",
+            new JsonObject { ["name"] = "accounts" }, http, new RequestEventStream(http, false, session));
+        var tool = new CatalogTool("accounts", new JsonObject { ["name"] = "accounts", ["inputSchema"] = new JsonObject { ["type"] = "object" } },
+            new UpstreamToolTarget("fast", "accounts"));
+        var upstreamResult = new JsonObject
+        {
+            ["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = FastUpstream.AccountsJson }),
+            ["structuredContent"] = JsonNode.Parse(FastUpstream.AccountsJson),
+        };
+
+        // Each measured operation is checked once first: a component that does not do its job is not worth timing.
+        Check(RuleEngine.Authorize(rules, PolicyConfig.Endpoint, context, AccessRuleLogic.All, true) is { Allowed: true, Outcomes.Count: 2 },
+            "Authorize does not allow the analyst after running both rules");
+        var filtered = RuleEngine.FilterResponse(rules, PolicyConfig.Endpoint, context, rows.DeepClone(), 200, false);
+        Check(filtered.Succeeded && filtered.Response?["items"]?.AsArray().Count == PolicyConfig.VisibleRows, "FilterResponse does not keep the analyst's rows");
+        var wholeInput = new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), []);
+        Check(policy.Authorize(wholeInput).Allowed, "RuleToolCallPolicy.Authorize denies the analyst");
+        Check(policy.FilterResult(wholeInput, upstreamResult.DeepClone())?["structuredContent"]?["items"]?.AsArray().Count == PolicyConfig.VisibleRows,
+            "RuleToolCallPolicy.FilterResult does not filter the rows");
+
+        var results = new List<ComponentResult>
+        {
+            Measure("JwtValidator.ValidateAsync: RS256 signature + claims, JWKS key cached", "C: every call; B, D: a token's first call",
+                () => Sync(validator.ValidateAsync(token, CancellationToken.None)).Token ?? throw new InvalidOperationException()),
+            Measure("VerifiedTokenCache: KeyOf (SHA-256 of the token) + Get — part of the next row", "B, D: every call",
+                () => cache.Get(VerifiedTokenCache.KeyOf(token)) ?? throw new InvalidOperationException()),
+            Measure("SecurityHandler.InvokeAsync, token cache hit (read header, cache, principal, attach)", "B, D: every call",
+                () => Sync(handler.InvokeAsync(exchange))),
+            Measure("McpCallerIdentity.From: session binding of the verified caller (SHA-256 over its stable claims)", "B, C, D: every call (A: the peer address)",
+                () => McpCallerIdentity.From(http)),
+            Measure("AccessControlRuntime.ContextFor + WithTool: the rule context, built once per call — part of the access-control step", "B, C: every call",
+                Context),
+            Measure("RuleEngine.Authorize: 2 req-acc rules (CEL tenant + role check), logic all — part of the access-control step", "B, C: every call",
+                () => RuleEngine.Authorize(rules, PolicyConfig.Endpoint, context, AccessRuleLogic.All, true)),
+            Measure("RuleEngine.FilterResponse: 1 res-fil row filter on a copy of the 5 rows — part of the access-control step", "B, C: every call",
+                () => RuleEngine.FilterResponse(rules, PolicyConfig.Endpoint, context, rows.DeepClone(), 200, false)),
+            Measure("RuleToolCallPolicy.Authorize + FilterResult: the whole access-control step of one call (context, both phases, text mirror)", "B, C: every call",
+                () =>
+                {
+                    var input = new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), []);
+                    _ = policy.Authorize(input);
+                    return policy.FilterResult(input, upstreamResult.DeepClone());
+                }),
+            Measure("(harness) copy of the upstream result, included in the row above", "—",
+                () => upstreamResult.DeepClone()),
+        };
+
+        Console.Error.WriteLine($"components: JWKS fetched {keys.FetchCount + handler.Keys.FetchCount} time(s), key server saw {issuer.JwksRequests} request(s)");
+        return results;
+
+        ComponentResult Measure<T>(string name, string perCall, Func<T> operation)
+        {
+            // Warm-up: past tier-0 and OSR into tier-1 with PGO, and long enough to size a ~20 ms batch.
+            var clock = Stopwatch.StartNew();
+            long count = 0;
+            while (clock.Elapsed < warmup)
+            {
+                for (var i = 0; i < 100; i++)
+                {
+                    GC.KeepAlive(operation());
+                }
+
+                count += 100;
+            }
+
+            var perBatch = Math.Max(100, (long)(count / warmup.TotalSeconds * 0.02));
+            var cpu = new double[batches];
+            var wall = new double[batches];
+            long allocated = 0;
+            for (var b = 0; b < batches; b++)
+            {
+                var bytes = GC.GetAllocatedBytesForCurrentThread();
+                var cpuStart = ThreadCpuNanoseconds();
+                var start = Stopwatch.GetTimestamp();
+                for (long i = 0; i < perBatch; i++)
+                {
+                    GC.KeepAlive(operation());
+                }
+
+                var elapsed = Stopwatch.GetElapsedTime(start);
+                cpu[b] = (double)(ThreadCpuNanoseconds() - cpuStart) / perBatch;
+                allocated += GC.GetAllocatedBytesForCurrentThread() - bytes;
+                wall[b] = elapsed.TotalNanoseconds / perBatch;
+            }
+
+            Array.Sort(cpu);
+            Array.Sort(wall);
+            var result = new ComponentResult(name, perCall, cpu[batches / 2], cpu[0], wall[batches / 2], (double)allocated / (perBatch * batches), perBatch * batches);
+            Console.Error.WriteLine($"  {result.CpuNs,10:0} ns/op CPU (min {result.CpuMinNs:0}, wall {result.WallNs:0})  {result.BytesPerOp,7:0} B/op  {name}");
+            return result;
+        }
+    }
+
+    public static string ToJson(IReadOnlyList<ComponentResult> results) => JsonSerializer.Serialize(results);
+
+    public static IReadOnlyList<ComponentResult> FromJson(string json) => JsonSerializer.Deserialize<List<ComponentResult>>(json) ?? [];
+
+    /// <summary>CPU time of the calling thread (CLOCK_THREAD_CPUTIME_ID); nanosecond resolution on Linux.</summary>
+    private static long ThreadCpuNanoseconds()
+    {
+        if (ClockGetTime(3, out var time) != 0)
+        {
+            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+        }
+
+        return time.Seconds * 1_000_000_000 + time.Nanoseconds;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, out TimeSpec time);
+
+    // The measured paths finish synchronously (cached keys, cache hits); anything else would be a different benchmark.
+    private static T Sync<T>(ValueTask<T> task) =>
+        task.IsCompletedSuccessfully ? task.Result : throw new InvalidOperationException("expected a synchronous completion");
+
+    private static void Check(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException("component check failed: " + message);
+        }
+    }
+}
