@@ -44,11 +44,14 @@ public static class ArgumentMasker
         {
             try
             {
-                return Regex.Replace(plain, pattern, Mask, RegexOptions.NonBacktracking, TimeSpan.FromMilliseconds(50));
+                // NonBacktracking is linear-time; the timeout only bounds huge values, and is wide enough that a cold
+                // matcher's first run on a busy machine does not trip it.
+                return Regex.Replace(plain, pattern, Mask, RegexOptions.NonBacktracking, TimeSpan.FromSeconds(1));
             }
-            catch (ArgumentException)
+            catch (Exception e) when (e is ArgumentException or RegexMatchTimeoutException)
             {
-                // A pattern .NET cannot run safely: mask the whole value rather than leak it.
+                // A pattern .NET cannot run safely, or a match that ran out of time: mask the whole value rather than
+                // leak it (or fail the call).
                 return Mask;
             }
         }
