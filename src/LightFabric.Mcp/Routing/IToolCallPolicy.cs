@@ -4,9 +4,13 @@ using LightFabric.Mcp.Server;
 
 namespace LightFabric.Mcp.Routing;
 
-/// <summary>One tools/call (or a tools/list visibility check) as a policy sees it.</summary>
+/// <summary>One tools/call as a policy sees it.</summary>
 /// <param name="Endpoint">The policy key: a configured tool's <c>endpoint</c>, or <c>/mcp/{server}/{tool}@call</c>.</param>
 public sealed record ToolCallPolicyInput(McpRequest Request, CatalogTool Tool, string Endpoint, JsonObject Arguments);
+
+/// <summary>One tool of a tools/list as a policy sees it.</summary>
+/// <param name="Endpoint">The policy key, as for <see cref="ToolCallPolicyInput.Endpoint"/>.</param>
+public sealed record ListedTool(CatalogTool Tool, string Endpoint);
 
 /// <summary>A policy's answer for one call: allowed, or denied with the reason the caller gets (-32001).</summary>
 public readonly record struct PolicyVerdict(bool Allowed, string Outcome, string? Reason = null, JsonNode? Data = null)
@@ -27,6 +31,9 @@ public interface IToolCallPolicy
     /// <summary>The result the caller gets; a failed filter yields a tool error result, never unfiltered data.</summary>
     JsonNode? FilterResult(ToolCallPolicyInput call, JsonNode? result);
 
-    /// <summary>Whether tools/list shows the tool to this caller.</summary>
-    bool IsVisible(ToolCallPolicyInput call);
+    /// <summary>
+    /// Which of <paramref name="tools"/> tools/list shows this caller: one answer per tool, in order. Asked once per
+    /// listing, so a policy can bound the work one listing does. Visibility never grants a call.
+    /// </summary>
+    IReadOnlyList<bool> Visibility(McpRequest request, IReadOnlyList<ListedTool> tools);
 }

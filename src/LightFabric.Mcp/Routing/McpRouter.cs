@@ -68,6 +68,9 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 
     public ToolCatalog Catalog => _catalog;
 
+    /// <summary>The access-control policy of this generation, or null when none is configured.</summary>
+    public IToolCallPolicy? Policy => _policy;
+
     /// <summary>
     /// Starts (or reuses) the upstream servers, waits up to <see cref="McpRouterSettings.UpstreamStartupWait"/>
     /// for their first tool lists and builds the catalog. Throws <see cref="McpConfigurationException"/>
@@ -201,17 +204,20 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         var parameters = request.Params as JsonObject;
         var catalog = _catalog;
         IReadOnlyList<CatalogTool> tools = catalog.Tools;
-        if (_policy is not null)
-        {
-            tools = tools.Where(t => _policy.IsVisible(new ToolCallPolicyInput(request, t, ToolEndpoints.For(t), []))).ToArray();
-        }
 
-        // Carried over from light-4j: an optional substring filter over name and description.
+        // Carried over from light-4j: an optional substring filter over name and description. It runs before the
+        // policy so visibility is decided only for the tools the query keeps.
         var filter = Text(parameters?["query"]) ?? Text(parameters?["intent"]);
         if (!string.IsNullOrWhiteSpace(filter))
         {
             tools = tools.Where(t => t.Name.Contains(filter, StringComparison.OrdinalIgnoreCase)
                 || (Text(t.Definition["description"])?.Contains(filter, StringComparison.OrdinalIgnoreCase) ?? false)).ToArray();
+        }
+
+        if (_policy is not null && tools.Count > 0)
+        {
+            var visible = _policy.Visibility(request, tools.Select(t => new ListedTool(t, ToolEndpoints.For(t))).ToArray());
+            tools = tools.Where((_, i) => i < visible.Count && visible[i]).ToArray();
         }
 
         var offset = ToolCursor.Decode(Text(parameters?["cursor"]));

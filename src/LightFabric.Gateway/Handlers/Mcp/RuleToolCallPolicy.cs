@@ -2,8 +2,12 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.Gateway.Handlers.AccessControl;
 using LightFabric.Mcp.Routing;
+using LightFabric.Mcp.Server;
 using LightFabric.Rules;
+using LightFabric.Rules.Actions;
 using LightFabric.Rules.Evaluation;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LightFabric.Gateway.Handlers.Mcp;
 
@@ -11,18 +15,25 @@ namespace LightFabric.Gateway.Handlers.Mcp;
 /// light-rule behind the MCP router: <c>req-acc</c> rules decide each tools/call before anything reaches the
 /// backend (-32001 with the rule and endpoint otherwise), <c>res-fil</c> rules filter rows and columns of
 /// <c>structuredContent</c> (and the mirrored text) — a failing filter gives a tool error result, never unfiltered
-/// data — and, when tools/list visibility is on, only callable tools are listed.
+/// data — and tools/list shows what <c>toolsListAccessControl</c> lets the caller see (see <see cref="ToolsListVisibility"/>).
+/// One instance per config generation: a reload builds a new one, with an empty visibility cache.
 /// </summary>
-public sealed class RuleToolCallPolicy(AccessControlRuntime runtime) : IToolCallPolicy
+public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? logger = null) : IToolCallPolicy
 {
     private readonly AccessControlSettings settings = runtime.Settings;
     private readonly RuleSet rules = runtime.Rules;
+    private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
     // Authorize and FilterResult of one call see the same context; it is built once per call.
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ToolCallPolicyInput, JsonObject> _contexts = new();
 
     public static RuleToolCallPolicy? Create(HandlerBuildContext context) =>
-        AccessControlRuntime.Load(context) is { } runtime ? new RuleToolCallPolicy(runtime) : null;
+        AccessControlRuntime.Load(context) is { } runtime
+            ? new RuleToolCallPolicy(runtime, context.LoggerFactory.CreateLogger("LightFabric.Gateway.AccessControl"))
+            : null;
+
+    /// <summary>The tools/list visibility of this generation (its decision counters are the cache's test hook).</summary>
+    public ToolsListVisibility ToolsList { get; } = new(runtime.Settings, runtime.Rules);
 
     public PolicyVerdict Authorize(ToolCallPolicyInput call)
     {
@@ -88,11 +99,28 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime) : IToolCall
         return tool;
     }
 
-    public bool IsVisible(ToolCallPolicyInput call) =>
-        settings.ToolsListMode == "none" || Skipped(call) || Authorize(call).Allowed;
+    public IReadOnlyList<bool> Visibility(McpRequest request, IReadOnlyList<ListedTool> tools)
+    {
+        if (ToolsList.Mode == ToolsListVisibilityMode.None)
+        {
+            return [.. tools.Select(_ => true)];
+        }
 
-    private bool Skipped(ToolCallPolicyInput call) =>
-        settings.SkipPathPrefixes.Any(p => call.Tool.Name.StartsWith(p, StringComparison.Ordinal) || call.Endpoint.StartsWith(p, StringComparison.Ordinal));
+        // The claims exactly as a call's rule context carries them; headers and arguments play no part in a listing.
+        var claims = ClaimDimensions.ClaimsOf(AccessControlRuntime.ContextFor(request.Http, "").Build()) ?? [];
+        var decisions = ToolsList.Decide(claims, [.. tools.Select(t => (t.Tool.Name, t.Endpoint))]);
+        var limited = decisions.Count(d => d.Basis == ToolVisibilityBasis.EvaluationLimit);
+        if (limited > 0)
+        {
+            _logger.LogWarning(
+                "tools/list: {Count} tools past toolsListAccessControl.maxCelEvaluations ({Max}) were {Fallback} by unknownRuleFallback",
+                limited, settings.ToolsList.MaxCelEvaluations, settings.ToolsList.UnknownRuleVisible ? "listed" : "hidden");
+        }
+
+        return [.. decisions.Select(d => d.Visible)];
+    }
+
+    private bool Skipped(ToolCallPolicyInput call) => settings.SkipsTool(call.Tool.Name, call.Endpoint);
 
     private JsonObject Context(ToolCallPolicyInput call) => _contexts.GetValue(call, BuildContext);
 
