@@ -20,9 +20,28 @@ public static class RuleEngine
     /// <param name="logic"><c>any</c>: the first passing rule allows (each rule runs on its own copy of the context); <c>all</c>: every rule must pass.</param>
     /// <param name="defaultDeny">Deny when no endpoint rule or no access rule applies.</param>
     public static RuleDecision Authorize(RuleSet ruleSet, string endpoint, JsonObject context,
-        AccessRuleLogic logic = AccessRuleLogic.Any, bool defaultDeny = true)
+        AccessRuleLogic logic = AccessRuleLogic.Any, bool defaultDeny = true) =>
+        Authorize(ruleSet, Prepare(ruleSet, endpoint, context), logic, defaultDeny);
+
+    /// <summary>
+    /// Prepares a call's context once for its endpoint (the match, and the endpoint's <c>permission</c> merged in),
+    /// so <see cref="Authorize(RuleSet, RuleCall, AccessRuleLogic, bool)"/> and
+    /// <see cref="FilterResponse(RuleSet, RuleCall, JsonNode?, int, bool)"/> of the same call share it without copies.
+    /// </summary>
+    /// <param name="owned">The caller gives <paramref name="context"/> to the call (it built it for this call alone):
+    /// it is prepared in place instead of copied.</param>
+    public static RuleCall Prepare(RuleSet ruleSet, string endpoint, JsonObject context, bool owned = false)
     {
         var match = ruleSet.FindEndpoint(endpoint);
+        var prepared = owned ? PrepareInPlace(context, match?.Rules, endpoint) : PrepareContext(context, match?.Rules, endpoint);
+        return new RuleCall(endpoint, match, prepared);
+    }
+
+    /// <summary>Decides a prepared call (see <see cref="Authorize(RuleSet, string, JsonObject, AccessRuleLogic, bool)"/>).</summary>
+    public static RuleDecision Authorize(RuleSet ruleSet, RuleCall call, AccessRuleLogic logic = AccessRuleLogic.Any, bool defaultDeny = true)
+    {
+        var endpoint = call.Endpoint;
+        var match = call.Match;
         if (match is null)
         {
             return new RuleDecision
@@ -34,7 +53,7 @@ public static class RuleEngine
             };
         }
 
-        var ids = match.Rules.RulesFor(RulePhases.RequestAccess).Concat(match.Rules.RulesFor(RulePhases.AccessControl)).ToList();
+        var ids = match.Rules.AccessRuleIds;
         if (ids.Count == 0)
         {
             return new RuleDecision
@@ -47,11 +66,12 @@ public static class RuleEngine
             };
         }
 
-        var prepared = PrepareContext(context, match.Rules, endpoint);
+        var prepared = call.Context;
         var outcomes = new List<RuleOutcome>(ids.Count);
         foreach (var id in ids)
         {
-            var ctx = logic == AccessRuleLogic.Any && ids.Count > 1 ? prepared.DeepClone().AsObject() : prepared;
+            // With any, each rule must see the context as it was; only actions that may change it need a copy.
+            var ctx = logic == AccessRuleLogic.Any && ids.Count > 1 && ChangesContext(ruleSet, id) ? prepared.DeepClone().AsObject() : prepared;
             var outcome = Execute(ruleSet, id, ctx, response: null, defaultInclude: false);
             outcomes.Add(outcome);
             if (logic == AccessRuleLogic.Any && outcome.Passed)
@@ -98,11 +118,18 @@ public static class RuleEngine
     /// with no response, so unfiltered data is never returned.
     /// </summary>
     public static ResponseFilterResult FilterResponse(RuleSet ruleSet, string endpoint, JsonObject context, JsonNode? response,
-        int statusCode = 200, bool defaultInclude = false)
+        int statusCode = 200, bool defaultInclude = false) =>
+        FilterResponse(ruleSet, Prepare(ruleSet, endpoint, context), response, statusCode, defaultInclude);
+
+    /// <summary>Whether the call's endpoint has <c>res-fil</c> rules (no response needs to be read or copied otherwise).</summary>
+    public static bool HasResponseFilters(RuleSet ruleSet, RuleCall call) => call.Match?.Rules.ResponseFilterIds(ruleSet).Count > 0;
+
+    /// <summary>Filters the response of a prepared call (see the overload taking an endpoint); adds the response fields to its context.</summary>
+    public static ResponseFilterResult FilterResponse(RuleSet ruleSet, RuleCall call, JsonNode? response, int statusCode = 200, bool defaultInclude = false)
     {
-        var match = ruleSet.FindEndpoint(endpoint);
-        var ids = match?.Rules.RulesFor(RulePhases.ResponseFilter) ?? [];
-        if (match is null || ids.Count == 0)
+        var match = call.Match;
+        var ordered = match?.Rules.ResponseFilterIds(ruleSet) ?? [];
+        if (match is null || ordered.Count == 0)
         {
             return new ResponseFilterResult
             {
@@ -113,11 +140,7 @@ public static class RuleEngine
             };
         }
 
-        var ordered = ids
-            .Select((id, i) => (id, i, order: ruleSet.Rules.TryGetValue(id, out var r) ? r.ResponseFilterOrder : 2))
-            .OrderBy(x => x.order).ThenBy(x => x.i).Select(x => x.id).ToList();
-
-        var prepared = PrepareContext(context, match.Rules, endpoint);
+        var prepared = call.Context;
         prepared["statusCode"] = statusCode;
         prepared["accessControl"] = new JsonObject { ["defaultInclude"] = defaultInclude };
         if (ordered.Any(id => ruleSet.Rules.TryGetValue(id, out var r) && ReadsResponseBody(r)))
@@ -189,9 +212,11 @@ public static class RuleEngine
     /// A copy of <paramref name="context"/> with the endpoint's <c>permission</c> block added as <c>permission</c> and
     /// each of its keys promoted to the root (<c>roles</c>, <c>row</c>, <c>col</c>, …) unless the key is reserved.
     /// </summary>
-    public static JsonObject PrepareContext(JsonObject context, EndpointRules? endpoint, string? endpointName = null)
+    public static JsonObject PrepareContext(JsonObject context, EndpointRules? endpoint, string? endpointName = null) =>
+        PrepareInPlace(context.DeepClone().AsObject(), endpoint, endpointName);
+
+    private static JsonObject PrepareInPlace(JsonObject prepared, EndpointRules? endpoint, string? endpointName)
     {
-        var prepared = context.DeepClone().AsObject();
         var permission = endpoint?.Permission?.DeepClone().AsObject() ?? [];
         foreach (var (key, value) in permission)
         {
@@ -221,6 +246,9 @@ public static class RuleEngine
             string.Join("; ", outcomes.Select(o => $"rule '{o.RuleId}' {o.ReasonCode}: {o.Reason}")),
         Outcomes = outcomes,
     };
+
+    private static bool ChangesContext(RuleSet ruleSet, string ruleId) =>
+        ruleSet.Rules.TryGetValue(ruleId, out var rule) && rule.Actions.Any(a => a.Plugin is not IContextPreservingRuleAction);
 
     private static bool ReadsResponseBody(RuleDefinition rule) =>
         rule.ConditionLanguage == ConditionLanguage.Cel ||

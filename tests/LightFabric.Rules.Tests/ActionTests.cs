@@ -209,6 +209,60 @@ public class ActionTests
     }
 
     [Fact]
+    public void With_any_a_context_changing_action_never_leaks_its_change_into_the_next_rule()
+    {
+        // "stamp" adds count=1 and then fails on its condition-free second action; "counted" passes only if it
+        // sees that change, which it must not.
+        var registry = ActionRegistry.CreateDefault().Register("Stamp", new StampAction()).Register("Throw", new ThrowingAction());
+        var set = RuleSetLoader.LoadOrThrow(YamlConfig.Parse("""
+            ruleBodies:
+              stamp: {ruleId: stamp, actions: [{actionClassName: Stamp}, {actionClassName: Throw}]}
+              counted: {ruleId: counted, conditions: [{operatorCode: equals, propertyPath: count, expected: 1}]}
+            endpointRules:
+              /a@get: {req-acc: [stamp, counted]}
+            """), registry);
+        var context = Ctx.WithRole("r");
+
+        var call = RuleEngine.Prepare(set, "/a@get", context, owned: true);
+        var d = RuleEngine.Authorize(set, call, AccessRuleLogic.Any);
+
+        Assert.False(d.Allowed);
+        Assert.Null(call.Context["count"]);
+    }
+
+    [Fact]
+    public void A_prepared_call_shares_one_context_across_access_and_response_phases()
+    {
+        var set = RuleSetLoader.LoadOrThrow(YamlConfig.Parse("""
+            ruleBodies:
+              role: {ruleId: role, actions: [{actionClassName: RoleBasedAccessControlAction}]}
+              cols: {ruleId: cols, actions: [{actionClassName: ResponseColumnFilterAction}]}
+            endpointRules:
+              /a@get:
+                req-acc: [role]
+                res-fil: [cols]
+                permission: {roles: teller, col: {role: {teller: '["id"]'}}}
+            """));
+        var context = Ctx.WithRole("teller");
+
+        var call = RuleEngine.Prepare(set, "/a@get", context, owned: true);
+
+        Assert.Same(context, call.Context);
+        Assert.Equal("teller", call.Context["roles"]!.GetValue<string>());
+        Assert.True(RuleEngine.Authorize(set, call).Allowed);
+        Assert.True(RuleEngine.HasResponseFilters(set, call));
+        var filtered = RuleEngine.FilterResponse(set, call, JsonNode.Parse("""[{"id":1,"secret":"x"}]"""));
+        Assert.True(filtered.Succeeded, filtered.Reason);
+        Assert.Equal("""[{"id":1}]""", filtered.Response!.ToJsonString());
+
+        // Without ownership the caller's context is left as it was.
+        var untouched = Ctx.WithRole("teller");
+        var copied = RuleEngine.Prepare(set, "/a@get", untouched);
+        Assert.NotSame(untouched, copied.Context);
+        Assert.Null(untouched["roles"]);
+    }
+
+    [Fact]
     public void An_action_that_throws_fails_the_rule()
     {
         var registry = ActionRegistry.CreateDefault().Register("Throw", new ThrowingAction());

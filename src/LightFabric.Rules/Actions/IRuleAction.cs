@@ -57,3 +57,9 @@ public readonly record struct RuleActionResult(bool Passed, string? Reason = nul
 
     public static RuleActionResult Fail(string reason) => new(false, reason);
 }
+
+/// <summary>
+/// An action that only reads the rule context (it may change the response). With <c>accessRuleLogic: any</c> the
+/// engine runs such rules on the shared context instead of a copy each.
+/// </summary>
+public interface IContextPreservingRuleAction : IRuleAction;

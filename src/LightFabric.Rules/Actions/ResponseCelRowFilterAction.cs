@@ -9,7 +9,7 @@ namespace LightFabric.Rules.Actions;
 /// <c>res-fil</c>: keeps the rows for which <c>actionValues.rowExpression</c> (CEL, with the row bound as <c>row</c>)
 /// is true. An evaluation error fails the action, so nothing unfiltered is returned.
 /// </summary>
-public sealed class ResponseCelRowFilterAction : IResponseFilterAction, IValidatingRuleAction
+public sealed class ResponseCelRowFilterAction : IResponseFilterAction, IValidatingRuleAction, IContextPreservingRuleAction
 {
     public const string Name = "ResponseCelRowFilterAction";
 

@@ -11,7 +11,7 @@ namespace LightFabric.Rules.Actions;
 /// Applies to every object of a top-level array, of an <c>items</c> array, or to a single object. When no claim
 /// matches, <c>defaultInclude</c> decides: keep every field, or none.
 /// </summary>
-public sealed class ResponseColumnFilterAction : IResponseFilterAction
+public sealed class ResponseColumnFilterAction : IResponseFilterAction, IContextPreservingRuleAction
 {
     public const string Name = "ResponseColumnFilterAction";
 

@@ -11,7 +11,7 @@ namespace LightFabric.Rules.Actions;
 /// in</c>, <c>not in</c>, <c>range</c>. An unknown operator or a missing column drops the row. When no claim matches,
 /// <c>defaultInclude</c> decides; a single-object response that is filtered out fails the action.
 /// </summary>
-public sealed class ResponseRowFilterAction : IResponseFilterAction
+public sealed class ResponseRowFilterAction : IResponseFilterAction, IContextPreservingRuleAction
 {
     public const string Name = "ResponseRowFilterAction";
 

@@ -4,7 +4,7 @@ namespace LightFabric.Rules.Actions;
 /// <c>req-acc</c>: passes when a caller role claim is in the endpoint's <c>roles</c> (root-promoted from
 /// <c>permission.roles</c>; a space- or comma-separated string or an array). No role claim or no configured roles deny.
 /// </summary>
-public sealed class RoleBasedAccessControlAction : IRuleAction
+public sealed class RoleBasedAccessControlAction : IContextPreservingRuleAction
 {
     public const string Name = "RoleBasedAccessControlAction";
 

@@ -22,6 +22,7 @@ public sealed class RuleContextBuilder
     private JsonNode? _arguments;
     private string? _correlationId;
     private readonly JsonObject _extra = [];
+    private bool _built;
 
     /// <summary>Adds JWT claims (copied).</summary>
     public RuleContextBuilder WithClaims(JsonObject? claims)
@@ -98,9 +99,17 @@ public sealed class RuleContextBuilder
         return this;
     }
 
+    /// <summary>
+    /// The context. The first one takes the builder's own copies of claims, headers and arguments (no second copy per
+    /// call); building again gives fresh copies.
+    /// </summary>
     public JsonObject Build()
     {
-        var audit = new JsonObject { ["subject_claims"] = new JsonObject { ["ClaimsMap"] = _claims.DeepClone() } };
+        var first = !_built;
+        _built = true;
+        JsonNode? Take(JsonNode? node) => first && node is { Parent: null } ? node : node?.DeepClone();
+
+        var audit = new JsonObject { ["subject_claims"] = new JsonObject { ["ClaimsMap"] = Take(_claims) } };
         if (_correlationId is not null)
         {
             audit["correlationId"] = _correlationId;
@@ -109,7 +118,7 @@ public sealed class RuleContextBuilder
         var context = new JsonObject
         {
             ["auditInfo"] = audit,
-            ["headers"] = _headers.DeepClone(),
+            ["headers"] = Take(_headers),
         };
         if (_endpoint is not null)
         {
@@ -121,7 +130,7 @@ public sealed class RuleContextBuilder
             context["toolName"] = _toolName;
         }
 
-        context["toolArguments"] = _arguments?.DeepClone() ?? new JsonObject();
+        context["toolArguments"] = Take(_arguments) ?? new JsonObject();
         if (_correlationId is not null)
         {
             context["correlationId"] = _correlationId;

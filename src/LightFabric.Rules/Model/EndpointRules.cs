@@ -18,6 +18,22 @@ public sealed class EndpointRules
     /// <summary>The optional <c>visibility</c> block for tools/list filtering, or null.</summary>
     public JsonObject? Visibility { get; init; }
 
+    private IReadOnlyList<string>? _accessRuleIds;
+    private IReadOnlyList<string>? _responseFilterIds;
+
     /// <summary>The rule ids of <paramref name="phase"/>, or an empty list.</summary>
     public IReadOnlyList<string> RulesFor(string phase) => Phases.TryGetValue(phase, out var ids) ? ids : [];
+
+    /// <summary>The rules that decide a call: <c>req-acc</c>, then <c>access-control</c> (computed once; the entry is immutable).</summary>
+    internal IReadOnlyList<string> AccessRuleIds =>
+        _accessRuleIds ??= [.. RulesFor(RulePhases.RequestAccess), .. RulesFor(RulePhases.AccessControl)];
+
+    /// <summary>
+    /// The <c>res-fil</c> rules in the order they run: row filters, then column filters, then the rest, list order
+    /// within each (computed once; an entry belongs to one rule set).
+    /// </summary>
+    internal IReadOnlyList<string> ResponseFilterIds(RuleSet ruleSet) =>
+        _responseFilterIds ??= RulesFor(RulePhases.ResponseFilter)
+            .Select((id, i) => (id, i, order: ruleSet.Rules.TryGetValue(id, out var r) ? r.ResponseFilterOrder : 2))
+            .OrderBy(x => x.order).ThenBy(x => x.i).Select(x => x.id).ToArray();
 }

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.Rules;
 using LightFabric.Rules.Evaluation;
-using LightFabric.Rules.Model;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -47,11 +46,11 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
         }
 
         var http = exchange.Http;
-        var context = AccessControlRuntime.ContextFor(http, exchange.Endpoint)
+        var call = RuleEngine.Prepare(runtime.Rules, exchange.Endpoint, AccessControlRuntime.ContextFor(http, exchange.Endpoint)
             .WithArguments(Arguments(exchange))
-            .Build();
+            .Build(), owned: true);
         var settings = runtime.Settings;
-        var decision = RuleEngine.Authorize(runtime.Rules, exchange.Endpoint, context, settings.Logic, settings.DefaultDeny);
+        var decision = RuleEngine.Authorize(runtime.Rules, call, settings.Logic, settings.DefaultDeny);
         if (!decision.Allowed)
         {
             logger.LogInformation("access denied for {Endpoint}: {ReasonCode} {RuleId} {Reason}",
@@ -65,9 +64,9 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
         }
 
         logger.LogDebug("access allowed for {Endpoint} by {RuleId} ({ReasonCode})", exchange.Endpoint, decision.RuleId, decision.ReasonCode);
-        if (runtime.Rules.FindEndpoint(exchange.Endpoint)?.Rules.RulesFor(RulePhases.ResponseFilter) is { Count: > 0 })
+        if (RuleEngine.HasResponseFilters(runtime.Rules, call))
         {
-            BufferResponse(exchange, context);
+            BufferResponse(exchange, call);
         }
 
         return HandlerOutcome.Continue;
@@ -90,7 +89,7 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
         return arguments;
     }
 
-    private void BufferResponse(GatewayExchange exchange, JsonObject context)
+    private void BufferResponse(GatewayExchange exchange, RuleCall call)
     {
         var response = exchange.Http.Response;
         var original = response.Body;
@@ -106,13 +105,13 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
             {
                 if (!faulted)
                 {
-                    await FilterAsync(ex, context, buffer).ConfigureAwait(false);
+                    await FilterAsync(ex, call, buffer).ConfigureAwait(false);
                 }
             }
         });
     }
 
-    private async ValueTask FilterAsync(GatewayExchange exchange, JsonObject context, ResponseBuffer buffer)
+    private async ValueTask FilterAsync(GatewayExchange exchange, RuleCall call, ResponseBuffer buffer)
     {
         var http = exchange.Http;
         var response = http.Response;
@@ -158,7 +157,7 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
         }
 
         var settings = runtime!.Settings;
-        var filtered = RuleEngine.FilterResponse(runtime.Rules, exchange.Endpoint, context, body, response.StatusCode, settings.DefaultInclude);
+        var filtered = RuleEngine.FilterResponse(runtime.Rules, call, body, response.StatusCode, settings.DefaultInclude);
         if (!filtered.Succeeded)
         {
             logger.LogInformation("response filter refused the answer of {Endpoint}: {Reason}", exchange.Endpoint, filtered.Reason);

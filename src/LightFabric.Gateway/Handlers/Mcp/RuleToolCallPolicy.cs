@@ -24,8 +24,8 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
     private readonly RuleSet rules = runtime.Rules;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    // Authorize and FilterResult of one call see the same context; it is built once per call.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ToolCallPolicyInput, JsonObject> _contexts = new();
+    // Authorize and FilterResult of one call share its rule context: built and prepared once per call, never copied.
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ToolCallPolicyInput, RuleCall> _calls = new();
 
     public static RuleToolCallPolicy? Create(HandlerBuildContext context) =>
         AccessControlRuntime.Load(context) is { } runtime
@@ -42,7 +42,7 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
             return PolicyVerdict.Allow("skipped");
         }
 
-        var decision = RuleEngine.Authorize(rules, call.Endpoint, Context(call), settings.Logic, settings.DefaultDeny);
+        var decision = RuleEngine.Authorize(rules, Prepared(call), settings.Logic, settings.DefaultDeny);
         if (decision.Allowed)
         {
             return PolicyVerdict.Allow($"allowed by {decision.RuleId ?? decision.ReasonCode}");
@@ -67,15 +67,26 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
             return result;
         }
 
+        var prepared = Prepared(call);
+        if (prepared.Match is null || !RuleEngine.HasResponseFilters(rules, prepared))
+        {
+            return result;
+        }
+
+        // The result belongs to this call: structuredContent is filtered where it is (detached, not copied).
         var structured = tool["structuredContent"];
-        var text = structured is null ? SingleText(tool) : null;
-        JsonNode? subject = structured?.DeepClone() ?? ParseJson(text);
+        if (structured is not null)
+        {
+            tool.Remove("structuredContent");
+        }
+
+        var subject = structured ?? ParseJson(SingleText(tool));
         if (subject is null)
         {
             return result;
         }
 
-        var filtered = RuleEngine.FilterResponse(rules, call.Endpoint, Context(call), subject, 200, settings.DefaultInclude);
+        var filtered = RuleEngine.FilterResponse(rules, prepared, subject, 200, settings.DefaultInclude);
         if (!filtered.Succeeded)
         {
             return ErrorResult(filtered.Outcomes.Count > 0 && filtered.Outcomes[^1].Code == RuleOutcomeCode.ActionDenied
@@ -83,16 +94,11 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
                 : "Access control response filter failed");
         }
 
-        if (filtered.EndpointKey is null || filtered.Outcomes.Count == 0)
-        {
-            return result;
-        }
-
-        var response = filtered.Response;
+        var response = filtered.Response is { Parent: not null } attached ? attached.DeepClone() : filtered.Response;
         var json = response?.ToJsonString() ?? "null";
         if (structured is not null)
         {
-            tool["structuredContent"] = response is JsonObject ? response.DeepClone() : new JsonObject { ["items"] = response?.DeepClone() };
+            tool["structuredContent"] = response is JsonObject ? response : new JsonObject { ["items"] = response };
         }
 
         tool["content"] = new JsonArray(new JsonObject { ["type"] = "text", ["text"] = json });
@@ -122,12 +128,12 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
 
     private bool Skipped(ToolCallPolicyInput call) => settings.SkipsTool(call.Tool.Name, call.Endpoint);
 
-    private JsonObject Context(ToolCallPolicyInput call) => _contexts.GetValue(call, BuildContext);
+    private RuleCall Prepared(ToolCallPolicyInput call) => _calls.GetValue(call, Prepare);
 
-    private static JsonObject BuildContext(ToolCallPolicyInput call) =>
-        AccessControlRuntime.ContextFor(call.Request.Http, call.Endpoint)
-            .WithTool(call.Tool.Name, call.Arguments.DeepClone())
-            .Build();
+    private RuleCall Prepare(ToolCallPolicyInput call) =>
+        RuleEngine.Prepare(rules, call.Endpoint, AccessControlRuntime.ContextFor(call.Request.Http, call.Endpoint)
+            .WithTool(call.Tool.Name, call.Arguments)
+            .Build(), owned: true);
 
     private static string? SingleText(JsonObject tool) =>
         tool["content"] is JsonArray { Count: 1 } content && content[0]?["type"]?.GetValue<string>() == "text" ? content[0]?["text"]?.GetValue<string>() : null;
