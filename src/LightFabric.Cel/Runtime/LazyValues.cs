@@ -13,7 +13,9 @@ internal sealed class LazyStringKeyMap : CelMap
     private readonly Func<string, (bool Found, object? Value)> _lookup;
     private readonly Func<IEnumerable<string>> _keys;
     private readonly Func<int> _count;
-    private readonly ConcurrentDictionary<string, CelValue> _converted = new(StringComparer.Ordinal);
+    // Created on first access: most maps (rule-context roots) are bound but never read. A plain dictionary under a
+    // lock costs far less than a concurrent one for the few fields an expression touches.
+    private Dictionary<string, CelValue>? _converted;
 
     private LazyStringKeyMap(Func<string, (bool, object?)> lookup, Func<IEnumerable<string>> keys, Func<int> count)
     {
@@ -75,18 +77,28 @@ internal sealed class LazyStringKeyMap : CelMap
 
     public override bool TryGetField(string name, out CelValue value)
     {
-        if (_converted.TryGetValue(name, out value!))
+        lock (_lookup)
         {
-            return true;
+            if (_converted is not null && _converted.TryGetValue(name, out value!))
+            {
+                return true;
+            }
         }
 
         var (found, raw) = _lookup(name);
         if (!found)
         {
+            value = null!;
             return false;
         }
 
-        value = _converted.GetOrAdd(name, CelValueConverter.TryFromClr(raw));
+        var converted = CelValueConverter.TryFromClr(raw);
+        lock (_lookup)
+        {
+            _converted ??= new Dictionary<string, CelValue>(StringComparer.Ordinal);
+            value = _converted.TryAdd(name, converted) ? converted : _converted[name];
+        }
+
         return true;
     }
 }
