@@ -6,7 +6,11 @@ namespace LightFabric.Mcp.Routing;
 
 /// <summary>One tools/call as a policy sees it.</summary>
 /// <param name="Endpoint">The policy key: a configured tool's <c>endpoint</c>, or <c>/mcp/{server}/{tool}@call</c>.</param>
-public sealed record ToolCallPolicyInput(McpRequest Request, CatalogTool Tool, string Endpoint, JsonObject Arguments);
+public sealed record ToolCallPolicyInput(McpRequest Request, CatalogTool Tool, string Endpoint, JsonObject Arguments)
+{
+    /// <summary>What the policy keeps for this call between its phases (e.g. the rule context it built while authorizing).</summary>
+    public object? PolicyState { get; set; }
+}
 
 /// <summary>One tool of a tools/list as a policy sees it.</summary>
 /// <param name="Endpoint">The policy key, as for <see cref="ToolCallPolicyInput.Endpoint"/>.</param>

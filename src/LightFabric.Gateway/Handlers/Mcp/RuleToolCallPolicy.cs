@@ -24,8 +24,6 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
     private readonly RuleSet rules = runtime.Rules;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
-    // Authorize and FilterResult of one call share its rule context: built and prepared once per call, never copied.
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<ToolCallPolicyInput, RuleCall> _calls = new();
 
     public static RuleToolCallPolicy? Create(HandlerBuildContext context) =>
         AccessControlRuntime.Load(context) is { } runtime
@@ -128,7 +126,8 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
 
     private bool Skipped(ToolCallPolicyInput call) => settings.SkipsTool(call.Tool.Name, call.Endpoint);
 
-    private RuleCall Prepared(ToolCallPolicyInput call) => _calls.GetValue(call, Prepare);
+    // Authorize and FilterResult of one call share its rule context: built and prepared once per call, never copied.
+    private RuleCall Prepared(ToolCallPolicyInput call) => call.PolicyState as RuleCall ?? (RuleCall)(call.PolicyState = Prepare(call));
 
     private RuleCall Prepare(ToolCallPolicyInput call) =>
         RuleEngine.Prepare(rules, call.Endpoint, AccessControlRuntime.ContextFor(call.Request.Http, call.Endpoint)
