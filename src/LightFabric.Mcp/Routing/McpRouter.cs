@@ -270,27 +270,22 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 
         // Detached rather than copied: the request message is not used again.
         var arguments = argumentsNode as JsonObject ?? [];
+        var policyInput = _policy is null ? null : new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), arguments);
         if (tool.Target is ConfiguredToolTarget checkedTool && ToolSchemaChecks.CheckArguments(checkedTool.Tool, arguments) is { } invalid)
         {
-            // Validated before access control and masking; nothing reaches the backend. Upstream servers validate their own.
+            // Validated before the rules and masking, so rules see valid arguments; nothing reaches the backend. A caller
+            // the rules deny gets the denial, not the schema errors: what a tool expects is not told to whoever may not
+            // call it. Upstream servers validate their own.
+            if (policyInput is not null)
+            {
+                EnsureAllowed(tool, policyInput);
+            }
+
             _logger.LogInformation("tools/call {Tool} rejected: the arguments do not match its inputSchema", tool.Name);
             return invalid;
         }
 
-        var policyInput = _policy is null ? null : new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), arguments);
-        var policyOutcome = "none";
-        if (policyInput is not null)
-        {
-            var verdict = _policy!.Authorize(policyInput);
-            if (!verdict.Allowed)
-            {
-                // Denied calls reach nothing behind the gateway.
-                _logger.LogInformation("tools/call {Tool} denied: {Outcome}", tool.Name, verdict.Outcome);
-                throw new McpException(McpErrorCodes.AccessDenied, verdict.Reason ?? "Access denied", verdict.Data);
-            }
-
-            policyOutcome = verdict.Outcome;
-        }
+        var policyOutcome = policyInput is null ? "none" : EnsureAllowed(tool, policyInput);
 
         if (tool.Target is ConfiguredToolTarget { Tool.MasksArguments: true } masking)
         {
@@ -355,6 +350,19 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                 LogToolCall(_logger, tool.Name, Describe(tool.Target), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, policyOutcome);
             }
         }
+    }
+
+    /// <summary>The policy's verdict for an allowed call; a denied call throws -32001 (and reaches nothing behind the gateway).</summary>
+    private string EnsureAllowed(CatalogTool tool, ToolCallPolicyInput policyInput)
+    {
+        var verdict = _policy!.Authorize(policyInput);
+        if (!verdict.Allowed)
+        {
+            _logger.LogInformation("tools/call {Tool} denied: {Outcome}", tool.Name, verdict.Outcome);
+            throw new McpException(McpErrorCodes.AccessDenied, verdict.Reason ?? "Access denied", verdict.Data);
+        }
+
+        return verdict.Outcome;
     }
 
     private Task<JsonNode?> CallUpstreamAsync(
