@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using LightFabric.Gateway.Tests.Mcp;
+using LightFabric.Gateway.Tests.Security;
 using LightFabric.Testing;
 
 namespace LightFabric.Gateway.Tests.AccessControl;
@@ -19,11 +19,7 @@ public sealed class FilteredOutputSchemaTests
         var seed = File.ReadAllText(Path.Combine(McpPeers.Instance.RepoRoot, "tests", "LightFabric.Rules.Tests", "Seeds", "fga-accounts.yml"));
         dir.WriteConfig("rule.yml", seed.Replace("rule.endpointRules:", "endpointRules:", StringComparison.Ordinal));
         var (runtime, client) = await GatewayTestHost.StartAsync(dir, $$$"""
-            handler.handlers: [security, mcp]
-            handler.paths:
-              - {path: /mcp, method: POST, exec: [security, mcp]}
-            security.issuer: https://issuer.test
-            security.audience: [gateway]
+            {{{JwtCallers.McpValues}}}
             access-control.enabled: true
             access-control.defaultInclude: true
             mcp-router.tools:
@@ -40,14 +36,8 @@ public sealed class FilteredOutputSchemaTests
         await using var _ = runtime;
         using var __ = client;
 
-        async Task<JsonObject> CallAsync(string role)
-        {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var token = rsa.Sign(new JsonObject { ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = role, ["role"] = role, ["exp"] = now + 300 });
-            var wire = new McpWire(new HttpClient { BaseAddress = client.BaseAddress, DefaultRequestHeaders = { { "Authorization", "Bearer " + token } } });
-            Assert.Equal(HttpStatusCode.OK, (await wire.InitializeAsync()).Status);
-            return await wire.CallToolAsync("accounts");
-        }
+        async Task<JsonObject> CallAsync(string role) =>
+            await (await JwtCallers.SessionAsync(client, rsa, role)).CallToolAsync("accounts");
 
         var manager = await CallAsync("account-manager");
         Assert.Null(manager["isError"]);

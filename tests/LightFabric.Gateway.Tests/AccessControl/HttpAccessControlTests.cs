@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using LightFabric.Gateway.Chains;
 using LightFabric.Gateway.Tests.Mcp;
+using LightFabric.Gateway.Tests.Security;
 using LightFabric.Runtime.Hosting;
 using LightFabric.Runtime.Modules;
 using LightFabric.Testing;
@@ -84,8 +85,8 @@ public sealed class HttpAccessControlTests
                   - {path: /fail, method: GET, exec: [guarded]}
                   - {path: /items, method: GET, exec: [guarded]}
                   - {path: /slow, method: GET, exec: [guarded]}
-                security.issuer: https://issuer.test
-                security.audience: [gateway]
+                security.issuer: {{JwtCallers.Issuer}}
+                security.audience: [{{JwtCallers.Audience}}]
                 proxy.hosts: {{api.BaseUrl}}
                 proxy.maxRequestTime: 30000
                 access-control.enabled: true
@@ -108,14 +109,7 @@ public sealed class HttpAccessControlTests
             using var request = new HttpRequestMessage(method, path);
             if (token)
             {
-                var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-                var claims = new JsonObject { ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = role ?? "guest", ["exp"] = now + 300 };
-                if (role is not null)
-                {
-                    claims["role"] = role;
-                }
-
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Key.Sign(claims));
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", JwtCallers.Token(Key, role));
             }
 
             return await Client.SendAsync(request);

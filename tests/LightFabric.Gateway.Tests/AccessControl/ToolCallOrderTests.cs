@@ -1,6 +1,6 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using LightFabric.Gateway.Tests.Mcp;
+using LightFabric.Gateway.Tests.Security;
 using LightFabric.Testing;
 
 namespace LightFabric.Gateway.Tests.AccessControl;
@@ -28,11 +28,7 @@ public sealed class ToolCallOrderTests
                 permission: {roles: teller}
             """);
         var (runtime, client) = await GatewayTestHost.StartAsync(dir, $$$$"""
-            handler.handlers: [security, mcp]
-            handler.paths:
-              - {path: /mcp, method: POST, exec: [security, mcp]}
-            security.issuer: https://issuer.test
-            security.audience: [gateway]
+            {{{{JwtCallers.McpValues}}}}
             access-control.enabled: true
             mcp-router.tools:
               - name: order
@@ -44,23 +40,14 @@ public sealed class ToolCallOrderTests
         await using var _ = runtime;
         using var __ = client;
 
-        async Task<McpWire> SessionAsync(string role)
-        {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-            var token = rsa.Sign(new JsonObject { ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = role, ["role"] = role, ["exp"] = now + 300 });
-            var wire = new McpWire(new HttpClient { BaseAddress = client.BaseAddress, DefaultRequestHeaders = { { "Authorization", "Bearer " + token } } });
-            Assert.Equal(HttpStatusCode.OK, (await wire.InitializeAsync()).Status);
-            return wire;
-        }
-
         var bad = new JsonObject { ["name"] = "order", ["arguments"] = new JsonObject { ["id"] = "7", ["quantity"] = 0 } };
 
-        var guest = await SessionAsync("guest");
+        var guest = await JwtCallers.SessionAsync(client, rsa, "guest");
         var denied = await guest.RequestAsync("tools/call", bad.DeepClone().AsObject());
         Assert.Equal(-32001, denied.ErrorCode);
         Assert.DoesNotContain("quantity", denied.Raw);
 
-        var teller = await SessionAsync("teller");
+        var teller = await JwtCallers.SessionAsync(client, rsa, "teller");
         var invalid = await teller.RequestAsync("tools/call", bad.DeepClone().AsObject());
         Assert.True(invalid.Result!["isError"]!.GetValue<bool>());
         Assert.Contains("/quantity: must be >= 1", McpWire.FirstText((JsonObject)invalid.Result!));

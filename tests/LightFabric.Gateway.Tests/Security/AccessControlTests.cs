@@ -12,11 +12,7 @@ namespace LightFabric.Gateway.Tests.Security;
 public sealed class AccessControlTests
 {
     private static string Values(string baseUrl, string rules) => $$"""
-        handler.handlers: [security, mcp]
-        handler.paths:
-          - {path: /mcp, method: POST, exec: [security, mcp]}
-        security.issuer: https://issuer.test
-        security.audience: [gateway]
+        {{JwtCallers.McpValues}}
         access-control.enabled: true
         access-control.toolsListAccessControl.mode: permission
         mcp-router.tools:
@@ -39,21 +35,7 @@ public sealed class AccessControlTests
         var (runtime, client) = await GatewayTestHost.StartAsync(dir, Values(api.BaseUrl, "access-control.defaultInclude: true"));
         await using var _ = runtime;
         using var __ = client;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-
-        async Task<McpWire> SessionAsync(string? role)
-        {
-            var claims = new JsonObject { ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = role ?? "guest", ["exp"] = now + 300 };
-            if (role is not null)
-            {
-                claims["role"] = role;
-            }
-
-            var token = rsa.Sign(claims);
-            var wire = new McpWire(new HttpClient { BaseAddress = client.BaseAddress, DefaultRequestHeaders = { { "Authorization", "Bearer " + token } } });
-            Assert.Equal(HttpStatusCode.OK, (await wire.InitializeAsync()).Status);
-            return wire;
-        }
+        Task<McpWire> SessionAsync(string? role) => JwtCallers.SessionAsync(client, rsa, role);
 
         var teller = await SessionAsync("teller");
         var manager = await SessionAsync("account-manager");
@@ -99,14 +81,7 @@ public sealed class AccessControlTests
             """));
         await using var _ = runtime;
         using var __ = client;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var token = rsa.Sign(new JsonObject
-        {
-            ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = "t1", ["exp"] = now + 300,
-            ["role"] = "clerk", ["custom_roles"] = "teller",
-        });
-        var wire = new McpWire(new HttpClient { BaseAddress = client.BaseAddress, DefaultRequestHeaders = { { "Authorization", "Bearer " + token } } });
-        await wire.InitializeAsync();
+        var wire = await JwtCallers.SessionAsync(client, rsa, "clerk", new JsonObject { ["sub"] = "t1", ["custom_roles"] = "teller" });
 
         var rows = (await wire.CallToolAsync("accounts"))["structuredContent"]!["items"]!.AsArray();
 
@@ -128,11 +103,7 @@ public sealed class AccessControlTests
             """));
         await using var _ = runtime;
         using var __ = client;
-        var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var token = rsa.Sign(new JsonObject { ["iss"] = "https://issuer.test", ["aud"] = "gateway", ["sub"] = "v1", ["exp"] = now + 300 });
-        var wire = new McpWire(new HttpClient { BaseAddress = client.BaseAddress, DefaultRequestHeaders = { { "Authorization", "Bearer " + token } } });
-
-        Assert.Equal(HttpStatusCode.OK, (await wire.InitializeAsync()).Status);
+        await JwtCallers.SessionAsync(client, rsa, role: null);
         Assert.Equal(HttpStatusCode.Unauthorized, (await new McpWire(client).InitializeAsync()).Status);
     }
 }
