@@ -19,7 +19,20 @@ public enum JwtFailureKind
 }
 
 /// <summary>A verified token: its claims, scopes and the instant after which it must be re-verified.</summary>
-public sealed record VerifiedToken(JsonObject Claims, IReadOnlySet<string> Scopes, DateTimeOffset? Expires);
+public sealed record VerifiedToken(JsonObject Claims, IReadOnlySet<string> Scopes, DateTimeOffset? Expires)
+{
+    private System.Security.Claims.ClaimsPrincipal? _principal;
+    private string? _subjectKey;
+
+    /// <summary>
+    /// The request principal, made once per verified token: requests presenting the same cached token share it
+    /// (nothing in the gateway changes a principal once attached).
+    /// </summary>
+    public System.Security.Claims.ClaimsPrincipal Principal => _principal ??= SecurityPrincipal.Create(Claims);
+
+    /// <summary>The caller's stable identity (<see cref="SecurityPrincipal.SubjectKey"/>), computed once per verified token.</summary>
+    public string SubjectKey => _subjectKey ??= SecurityPrincipal.SubjectKey(Principal);
+}
 
 public readonly record struct JwtValidation(VerifiedToken? Token, JwtFailureKind Failure, string Reason)
 {

@@ -165,7 +165,7 @@ public sealed class SecurityHandler : IGatewayHandler, IActivatableHandler
             return HandlerOutcome.Completed;
         }
 
-        SecurityPrincipal.Attach(http, SecurityPrincipal.Create(verified.Claims), verified.Claims);
+        SecurityPrincipal.Attach(http, verified);
         foreach (var (claim, header) in _config.PassThroughClaims)
         {
             // A caller must not be able to supply these headers itself.

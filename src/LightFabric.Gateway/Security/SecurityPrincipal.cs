@@ -16,6 +16,7 @@ public static class SecurityPrincipal
     public const string AuthenticationType = "Bearer";
 
     private const string ClaimsItem = "LightFabric.Security.Claims";
+    private const string TokenItem = "LightFabric.Security.Token";
 
     public static ClaimsPrincipal Create(JsonObject claims)
     {
@@ -49,10 +50,31 @@ public static class SecurityPrincipal
     /// <summary>The verified token's claims, when the security handler authenticated this request.</summary>
     public static JsonObject? Claims(HttpContext http) => http.Items.TryGetValue(ClaimsItem, out var value) ? value as JsonObject : null;
 
-    internal static void Attach(HttpContext http, ClaimsPrincipal principal, JsonObject claims)
+    /// <summary>The verified token, when the security handler authenticated this request.</summary>
+    public static VerifiedToken? Token(HttpContext http) => http.Items.TryGetValue(TokenItem, out var value) ? value as VerifiedToken : null;
+
+    internal static void Attach(HttpContext http, VerifiedToken token)
     {
-        http.User = principal;
-        http.Items[ClaimsItem] = claims;
+        http.User = token.Principal;
+        http.Items[ClaimsItem] = token.Claims;
+        http.Items[TokenItem] = token;
+    }
+
+    private static readonly string[] SubjectClaims = ["iss", "client_id", "cid", "user_id", "uid", "sub", "email", "eml", "tenant", "host"];
+
+    /// <summary>
+    /// SHA-256 (hex) over the claims that identify a caller — issuer, client, user, email, tenant, host — so tokens
+    /// refreshed for the same caller share it and no token text is kept.
+    /// </summary>
+    public static string SubjectKey(ClaimsPrincipal user)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var type in SubjectClaims)
+        {
+            text.Append(type).Append('=').Append(user.FindFirst(type)?.Value).Append('\n');
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>A claim as header or claim text: strings as they are, anything else as compact JSON.</summary>

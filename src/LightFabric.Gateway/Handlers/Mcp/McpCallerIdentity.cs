@@ -1,6 +1,5 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
+using LightFabric.Gateway.Security;
 using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
 
@@ -12,8 +11,6 @@ namespace LightFabric.Gateway.Handlers.Mcp;
 /// </summary>
 public static class McpCallerIdentity
 {
-    private static readonly string[] FingerprintClaims = ["iss", "client_id", "cid", "user_id", "uid", "sub", "email", "eml", "tenant", "host"];
-
     public static McpCaller From(HttpContext http)
     {
         var user = http.User;
@@ -22,13 +19,8 @@ public static class McpCallerIdentity
             return new McpCaller($"peer:{http.Connection.RemoteIpAddress}", null, false);
         }
 
-        var text = new StringBuilder();
-        foreach (var type in FingerprintClaims)
-        {
-            text.Append(type).Append('=').Append(user.FindFirst(type)?.Value).Append('\n');
-        }
-
-        var binding = "principal:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
+        // A verified token's key is computed once per token; other principals (API key, Basic) per request.
+        var binding = "principal:" + (SecurityPrincipal.Token(http)?.SubjectKey ?? SecurityPrincipal.SubjectKey(user));
         var clientKey = First(user, "client_id", "cid") ?? First(user, "user_id", "uid") ?? First(user, "email", "eml") ?? First(user, "sub");
         return new McpCaller(binding, clientKey is null ? null : "principal:" + clientKey, true);
     }
