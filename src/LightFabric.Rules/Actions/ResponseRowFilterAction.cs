@@ -38,7 +38,7 @@ public sealed class ResponseRowFilterAction : IResponseFilterAction, IContextPre
         }
 
         var matched = ResponseRows.Matching(config, context.Context, context.Options);
-        var filters = new List<IReadOnlyList<JsonObject>>();
+        var filters = new List<RowPredicate[]>();
         foreach (var (dimension, claim, setting) in matched)
         {
             if (!TryReadPredicates(setting, out var predicates))
@@ -46,12 +46,13 @@ public sealed class ResponseRowFilterAction : IResponseFilterAction, IContextPre
                 return RuleActionResult.Fail($"permission.row.{dimension}.{claim} is not a list of {{colName, operator, colValue}}");
             }
 
-            filters.Add(predicates);
+            // Read once per response, not once per row.
+            filters.Add([.. predicates.Select(p => new RowPredicate(p))]);
         }
 
         Func<JsonNode?, bool> keep = filters.Count == 0
             ? _ => context.DefaultInclude
-            : row => row is JsonObject o && filters.Any(list => list.All(p => Holds(p, o)));
+            : row => row is JsonObject o && filters.Any(list => list.All(p => p.Holds(o)));
 
         if (single is not null)
         {
@@ -91,60 +92,87 @@ public sealed class ResponseRowFilterAction : IResponseFilterAction, IContextPre
         }
     }
 
-    /// <summary>Evaluates one <c>{colName, operator, colValue}</c> predicate against a row.</summary>
-    internal static bool Holds(JsonObject predicate, JsonObject row)
+    /// <summary>
+    /// One <c>{colName, operator, colValue}</c> predicate, read once: the configured side of every comparison is
+    /// turned into text (and a number, when it is one) up front. Cells compare numerically when both sides are
+    /// numbers, else as text; a missing column, a non-scalar cell or an unknown operator does not hold.
+    /// </summary>
+    private sealed class RowPredicate
     {
-        var column = JsonValues.ScalarText(predicate["colName"]);
-        if (column is null || !row.TryGetPropertyValue(column, out var cell))
+        private readonly string? _column;
+        private readonly string _operator;
+        private readonly Operand? _expected;
+        private readonly Operand[] _list = [];
+        private readonly Operand? _low;
+        private readonly Operand? _high;
+
+        public RowPredicate(JsonObject predicate)
         {
-            return false;
+            _column = JsonValues.ScalarText(predicate["colName"]);
+            _operator = (JsonValues.ScalarText(predicate["operator"]) ?? "=").Trim().ToLowerInvariant();
+            var expected = predicate["colValue"];
+            _expected = Operand.Of(JsonValues.ScalarText(expected));
+            if (_operator is "in" or "not in" or "notin" or "not_in")
+            {
+                _list = [.. PermissionValues.Split(expected).Select(v => Operand.Of(v)!)];
+            }
+            else if (_operator is "range" or "between" && Range(expected) is ({ } low, { } high))
+            {
+                (_low, _high) = (Operand.Of(low), Operand.Of(high));
+            }
         }
 
-        var op = (JsonValues.ScalarText(predicate["operator"]) ?? "=").Trim().ToLowerInvariant();
-        var expected = predicate["colValue"];
-        switch (op)
+        public bool Holds(JsonObject row)
         {
-            case "=" or "==":
-                return Compare(cell, expected) == 0;
-            case "!=" or "<>":
-                return Compare(cell, expected) is { } c && c != 0;
-            case "<":
-                return Compare(cell, expected) < 0;
-            case ">":
-                return Compare(cell, expected) > 0;
-            case "<=":
-                return Compare(cell, expected) <= 0;
-            case ">=":
-                return Compare(cell, expected) >= 0;
-            case "in":
-                return PermissionValues.Split(expected).Any(v => Compare(cell, JsonValue.Create(v)) == 0);
-            case "not in" or "notin" or "not_in":
-                return cell is not null && !PermissionValues.Split(expected).Any(v => Compare(cell, JsonValue.Create(v)) == 0);
-            case "range" or "between":
-                return Range(expected) is var (low, high) && low is not null &&
-                    Compare(cell, JsonValue.Create(low)) >= 0 && Compare(cell, JsonValue.Create(high)) <= 0;
-            default:
+            if (_column is null || !row.TryGetPropertyValue(_column, out var node))
+            {
                 return false;
+            }
+
+            var cell = Operand.Of(JsonValues.ScalarText(node));
+            switch (_operator)
+            {
+                case "=" or "==":
+                    return Compare(cell, _expected) == 0;
+                case "!=" or "<>":
+                    return Compare(cell, _expected) is { } c && c != 0;
+                case "<":
+                    return Compare(cell, _expected) < 0;
+                case ">":
+                    return Compare(cell, _expected) > 0;
+                case "<=":
+                    return Compare(cell, _expected) <= 0;
+                case ">=":
+                    return Compare(cell, _expected) >= 0;
+                case "in":
+                    return _list.Any(v => Compare(cell, v) == 0);
+                case "not in" or "notin" or "not_in":
+                    return node is not null && !_list.Any(v => Compare(cell, v) == 0);
+                case "range" or "between":
+                    return _low is not null && Compare(cell, _low) >= 0 && Compare(cell, _high) <= 0;
+                default:
+                    return false;
+            }
+        }
+
+        /// <summary>Numerically when both are numbers, else as text; null when either side is missing.</summary>
+        private static int? Compare(Operand? a, Operand? b)
+        {
+            if (a is null || b is null)
+            {
+                return null;
+            }
+
+            return a.Number is { } x && b.Number is { } y ? x.CompareTo(y) : string.CompareOrdinal(a.Text, b.Text);
         }
     }
 
-    /// <summary>Compares a cell with a configured value: numerically when both are numbers, else as text; null when either is null or not a scalar.</summary>
-    private static int? Compare(JsonNode? cell, JsonNode? expected)
+    /// <summary>A compared value as text, and as a number when it parses as one.</summary>
+    private sealed record Operand(string Text, double? Number)
     {
-        var a = JsonValues.ScalarText(cell);
-        var b = JsonValues.ScalarText(expected);
-        if (a is null || b is null)
-        {
-            return null;
-        }
-
-        if (double.TryParse(a, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) &&
-            double.TryParse(b, NumberStyles.Float, CultureInfo.InvariantCulture, out var y))
-        {
-            return x.CompareTo(y);
-        }
-
-        return string.CompareOrdinal(a, b);
+        public static Operand? Of(string? text) => text is null
+            ? null
+            : new Operand(text, double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) ? n : null);
     }
 
     /// <summary>A range as <c>[low, high]</c>, <c>"low,high"</c>, <c>"low..high"</c> or <c>"low~high"</c> (inclusive).</summary>
