@@ -268,4 +268,46 @@ public sealed class HttpAccessControlTests
         Assert.Equal(HttpStatusCode.OK, started.StatusCode);
         Assert.Equal("late", await started.Content.ReadAsStringAsync());
     }
+
+    [Fact]
+    public async Task A_backend_that_breaks_off_mid_answer_sends_the_client_nothing_filtered_or_unfiltered()
+    {
+        await using var backend = await Proxy.ProxyBackend.StartAsync("breaking");
+        using var dir = new TempDirectory();
+        dir.WriteConfig("rule.yml", """
+            ruleBodies:
+              everyone: {ruleId: everyone, ruleType: req-acc, conditionLanguage: cel, expression: "true"}
+              columns: {ruleId: columns, ruleType: res-fil, actions: [{actionClassName: ResponseColumnFilterAction}]}
+            endpointRules:
+              /v1/break@get:
+                req-acc: [everyone]
+                res-fil: [columns]
+                permission: {col: {role: {teller: '["a"]'}}}
+            """);
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, $$"""
+            handler.handlers: [access-control, proxy, health]
+            handler.paths:
+              - {path: /v1/break, method: GET, exec: [access-control, proxy]}
+              - {path: /ping, method: GET, exec: [health]}
+            proxy.hosts: {{backend.BaseUrl}}
+            access-control.enabled: true
+            """);
+        await using var _ = runtime;
+        using var __ = client;
+
+        // The backend writes "partial", then breaks the connection once released.
+        backend.ReleaseStream.TrySetResult();
+        var request = client.GetAsync("/v1/break");
+
+        // The partial answer was buffered for the filter, so the client gets a broken connection, not "partial".
+        var failure = await Record.ExceptionAsync(async () =>
+        {
+            using var response = await request.WaitAsync(TimeSpan.FromSeconds(20));
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.DoesNotContain("partial", body);
+            Assert.NotEqual(System.Net.HttpStatusCode.OK, response.StatusCode);
+        });
+        Assert.True(failure is null or HttpRequestException or IOException, failure?.ToString());
+        Assert.Equal("ok", await client.GetStringAsync("/ping"));
+    }
 }

@@ -103,7 +103,9 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
             ex.Http.Response.Body = original;
             using (buffer)
             {
-                if (!faulted)
+                // An aborted exchange (client gone, or the terminal handler broke the connection because its backend
+                // failed mid-answer) has nobody to answer and possibly half an answer: nothing is sent.
+                if (!faulted && !ex.Http.RequestAborted.IsCancellationRequested)
                 {
                     await FilterAsync(ex, call, buffer).ConfigureAwait(false);
                 }
