@@ -20,7 +20,7 @@ var sessionCount = int.Parse(options.GetValueOrDefault("--sessions") ?? "10000",
 var output = options.GetValueOrDefault("--out");
 var command = options.GetValueOrDefault("--command") ?? "bash bench/LightFabric.Mcp.Benchmark/run.sh";
 var revision = options.GetValueOrDefault("--revision") ?? "unknown";
-var loadAtStart = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
+var loadAtStart = BenchMachine.LoadAverage();
 
 await using var upstream = await FastUpstream.StartAsync();
 Console.WriteLine($"upstream: {upstream.Url}");
@@ -94,15 +94,12 @@ return 0;
 
 string Report()
 {
-    var cpu = File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
-        : "unknown";
     var text = new StringBuilder();
     text.AppendLine("# MCP tools/call through light-gateway vs direct");
     text.AppendLine();
     text.AppendLine($"Command: `{command}`  ");
     text.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  ");
-    text.AppendLine($"Machine: {Environment.ProcessorCount} cores ({cpu}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at start: {loadAtStart}  ");
+    text.AppendLine($"Machine: {BenchMachine.Describe()}; load average at start: {loadAtStart}  ");
     text.AppendLine($"Load generator: this program, closed loop, one MCP session per worker, warm-up {warmup.TotalSeconds:0.#} s then {duration.TotalSeconds:0.#} s measured per run, direct and gateway alternating at each level, {rounds} round(s)  ");
     text.AppendLine("Upstream: in-process Kestrel Streamable HTTP MCP server; the tool called is `echo` (application/json answers, no logging)  ");
     text.AppendLine("Gateway: published light-gateway (Release, ReadyToRun) as a child process, `LIGHT_LOG=warn,LightFabric.Runtime=info` (the runtime category only for the ready line), chain `[mcp]` only on /mcp, one `transport: http` upstream, `prefixMode: never`, its shipped GC settings (workstation GC)  ");
@@ -189,7 +186,7 @@ string Report()
     text.AppendLine(string.Create(CultureInfo.InvariantCulture,
         $"Each session: initialize + notifications/initialized, 16 in parallel; {opened} sessions took {sessionSeconds:0.0} s ({opened / sessionSeconds:0} sessions/s). No GC was forced."));
     text.AppendLine();
-    text.AppendLine($"Gateway warn/error log lines during the whole run: {gateway.Warnings}. Load average at the end: {(File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a")}.");
+    text.AppendLine($"Gateway warn/error log lines during the whole run: {gateway.Warnings}. Load average at the end: {BenchMachine.LoadAverage()}.");
     return text.ToString().Replace("\r", "");
 }
 

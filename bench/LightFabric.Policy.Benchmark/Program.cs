@@ -32,7 +32,7 @@ var warmupRounds = (int)Math.Ceiling(warmup / segmentLength);
 var output = options.GetValueOrDefault("--out");
 var command = options.GetValueOrDefault("--command") ?? "bash bench/LightFabric.Policy.Benchmark/run.sh";
 var revision = options.GetValueOrDefault("--revision") ?? "unknown";
-var loadAtStart = LoadAverage();
+var loadAtStart = BenchMachine.LoadAverage();
 
 await using var issuer = await TokenIssuer.StartAsync();
 await using var upstream = await FastUpstream.StartAsync();
@@ -129,7 +129,7 @@ foreach (var target in targets)
     Console.WriteLine($"{target.Name}: {target.Samples.Count} calls, errors {target.Errors}, p50 {s.P50:0.0} µs, p90 {s.P90:0.0} µs, p99 {s.P99:0.0} µs, gateway CPU {GatewayCpuPerCall(target):0.0} µs/call{(target.LastError is null ? "" : "; last error: " + target.LastError)}");
 }
 
-var loadAfterMeasuring = LoadAverage();
+var loadAfterMeasuring = BenchMachine.LoadAverage();
 foreach (var gateway in gateways)
 {
     // Stopped before the component measurements, so those have the cores.
@@ -154,15 +154,12 @@ return targets.Any(t => t.Errors > 0) ? 1 : 0;
 
 string Report()
 {
-    var cpu = File.Exists("/proc/cpuinfo")
-        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
-        : "unknown";
     var text = new StringBuilder();
     text.AppendLine("# Policy overhead per tools/call: JWT + light-rule access control through light-gateway");
     text.AppendLine();
     text.AppendLine($"Command: `{command}`  ");
     text.AppendLine($"Date: {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC  ");
-    text.AppendLine($"Machine: {Environment.ProcessorCount} cores ({cpu}), {RuntimeInformation.OSDescription}, .NET {Environment.Version}; load average at start: {loadAtStart}, after the latency runs: {loadAfterMeasuring}  ");
+    text.AppendLine($"Machine: {BenchMachine.Describe()}; load average at start: {loadAtStart}, after the latency runs: {loadAfterMeasuring}  ");
     text.AppendLine($"Gateway build: published from the working tree at {revision} (Release, ReadyToRun), four child processes of this program, `LIGHT_LOG=warn,LightFabric.Runtime=info`, the gateway's shipped GC settings (workstation, non-concurrent)  ");
     text.AppendLine("Upstream: the tools/call benchmark's in-process Kestrel MCP server (`bench/LightFabric.Mcp.Benchmark/FastUpstream.cs`), `transport: http`, tool `accounts`: five rows `{id, name, balance, owner}` as `structuredContent.items` plus the same JSON as text  ");
     text.AppendLine("Caller: an RS256 token (RSA-2048 key made at the start of the run, never stored; JWKS served by this program) with `role: analyst`, `tenant: bench`; the same `Authorization: Bearer` header goes to every target  ");
@@ -410,7 +407,6 @@ static async Task WaitForAccountsAsync(HttpClient http, Uri endpoint)
     await client.DeleteAsync();
 }
 
-static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() : "n/a";
 
 static Dictionary<string, string> ParseArgs(string[] args)
 {

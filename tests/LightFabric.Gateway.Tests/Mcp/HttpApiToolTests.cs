@@ -24,13 +24,8 @@ public sealed class HttpApiToolTests
     [Fact]
     public async Task Tools_map_arguments_and_results_as_configured()
     {
-        await using var api = await TestApi.StartAsync();
-        using var dir = new TempDirectory();
-        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(Tools(api.BaseUrl)));
-        await using var _ = runtime;
-        using var __ = client;
-        var wire = new McpWire(client);
-        await wire.InitializeAsync();
+        await using var gateway = await ApiToolGateway.StartAsync(Tools);
+        var (api, client, wire) = (gateway.Api, gateway.Client, gateway.Wire);
 
         var list = await wire.RequestAsync("tools/list");
         var weatherTool = list.Result!["tools"]!.AsArray().Single(t => t!["name"]!.GetValue<string>() == "weather")!;
@@ -59,13 +54,8 @@ public sealed class HttpApiToolTests
     [Fact]
     public async Task Failures_are_execution_errors_that_do_not_leak_the_backend_body()
     {
-        await using var api = await TestApi.StartAsync();
-        using var dir = new TempDirectory();
-        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(Tools(api.BaseUrl)));
-        await using var _ = runtime;
-        using var __ = client;
-        var wire = new McpWire(client);
-        await wire.InitializeAsync();
+        await using var gateway = await ApiToolGateway.StartAsync(Tools);
+        var (api, client, wire) = (gateway.Api, gateway.Client, gateway.Wire);
 
         var failing = await wire.RequestAsync("tools/call", new JsonObject { ["name"] = "failing" });
         Assert.Equal(HttpStatusCode.OK, failing.Status);
@@ -91,13 +81,8 @@ public sealed class HttpApiToolTests
     [Fact]
     public async Task Caller_headers_are_forwarded_except_credentials_hop_by_hop_and_mcp_headers()
     {
-        await using var api = await TestApi.StartAsync();
-        using var dir = new TempDirectory();
-        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(Tools(api.BaseUrl)));
-        await using var _ = runtime;
-        using var __ = client;
-        var wire = new McpWire(client);
-        await wire.InitializeAsync();
+        await using var gateway = await ApiToolGateway.StartAsync(Tools);
+        var (api, client, wire) = (gateway.Api, gateway.Client, gateway.Wire);
 
         var reply = await wire.SendAsync(
             """{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"text","arguments":{}}}""",

@@ -27,13 +27,8 @@ public sealed class SchemaValidationTests
     [Fact]
     public async Task Invalid_arguments_are_a_tool_error_and_never_reach_the_backend()
     {
-        await using var api = await TestApi.StartAsync();
-        using var dir = new TempDirectory();
-        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(Tools(api.BaseUrl)));
-        await using var _ = runtime;
-        using var __ = client;
-        var wire = new McpWire(client);
-        await wire.InitializeAsync();
+        await using var gateway = await ApiToolGateway.StartAsync(Tools);
+        var (api, client, wire) = (gateway.Api, gateway.Client, gateway.Wire);
 
         var invalid = await wire.CallToolAsync("order", new JsonObject { ["id"] = "A1", ["quantity"] = 0, ["note"] = "x" });
         Assert.True(invalid["isError"]!.GetValue<bool>());
@@ -58,13 +53,8 @@ public sealed class SchemaValidationTests
     [Fact]
     public async Task Results_that_break_the_output_schema_are_tool_errors()
     {
-        await using var api = await TestApi.StartAsync();
-        using var dir = new TempDirectory();
-        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(Tools(api.BaseUrl)));
-        await using var _ = runtime;
-        using var __ = client;
-        var wire = new McpWire(client);
-        await wire.InitializeAsync();
+        await using var gateway = await ApiToolGateway.StartAsync(Tools);
+        var (api, client, wire) = (gateway.Api, gateway.Client, gateway.Wire);
 
         var mismatch = await wire.CallToolAsync("forecast", new JsonObject { ["city"] = "Oslo" });
         Assert.Equal("/weather", api.LastRequest!["path"]!.GetValue<string>());

@@ -15,27 +15,7 @@ namespace LightFabric.Gateway.Tests.Security;
 /// </summary>
 public sealed class ToolsListAccessControlTests
 {
-    private const string Rules = """
-        ruleBodies:
-          by-role:
-            ruleId: by-role
-            ruleType: req-acc
-            actions: [{actionClassName: com.networknt.rule.RoleBasedAccessControlAction}]
-          open:
-            ruleId: open
-            ruleType: req-acc
-            conditionLanguage: cel
-            expression: "true"
-          closed:
-            ruleId: closed
-            ruleType: req-acc
-            conditionLanguage: cel
-            expression: "false"
-          small-amount:
-            ruleId: small-amount
-            ruleType: req-acc
-            conditionLanguage: cel
-            expression: toolArguments.amount < 1000
+    private const string Rules = ToolsListVisibilityTests.RuleBodies + "\n" + """
         endpointRules:
           teller-report@call: {req-acc: [by-role], permission: {roles: teller}}
           ops-console@call: {req-acc: [open], permission: {groups: ops}}

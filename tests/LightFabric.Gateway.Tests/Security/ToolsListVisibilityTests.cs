@@ -14,7 +14,8 @@ namespace LightFabric.Gateway.Tests.Security;
 /// </summary>
 public sealed class ToolsListVisibilityTests
 {
-    private const string RuleYml = """
+    /// <summary>The rule bodies of the visibility tests (also those of <see cref="ToolsListAccessControlTests"/>).</summary>
+    internal const string RuleBodies = """
         ruleBodies:
           by-role:
             ruleId: by-role
@@ -40,6 +41,9 @@ public sealed class ToolsListVisibilityTests
             ruleType: res-fil
             conditions: [{operatorCode: isNotNull, propertyPath: col}]
             actions: [{actionClassName: ResponseColumnFilterAction}]
+        """;
+
+    private const string RuleYml = RuleBodies + "\n" + """
         endpointRules:
           roles@call: {req-acc: [by-role], permission: {roles: teller manager}}
           groups@call: {req-acc: [open], permission: {groups: [ops, dev]}}
