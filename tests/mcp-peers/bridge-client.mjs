@@ -3,6 +3,7 @@
 // what it saw. The child inherits this process's environment (LIGHT_GATEWAY_TOKEN) and stderr.
 // Usage: node bridge-client.mjs '[{"name":"echo","arguments":{"message":"hi"}}]' dotnet light-gateway.dll bridge --url URL
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { listAndCall } from "./list-and-call.mjs";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 const [callsJson, command, ...args] = process.argv.slice(2);
@@ -10,22 +11,7 @@ const transport = new StdioClientTransport({ command, args, env: { ...process.en
 const client = new Client({ name: "light-fabric-bridge-e2e", version: "1.0.0" });
 await client.connect(transport);
 
-const tools = [];
-let cursor;
-do {
-  const page = await client.listTools(cursor ? { cursor } : {});
-  tools.push(...page.tools.map((t) => t.name));
-  cursor = page.nextCursor;
-} while (cursor);
-
-const results = {};
-for (const call of JSON.parse(callsJson ?? "[]")) {
-  try {
-    results[call.name] = await client.callTool({ name: call.name, arguments: call.arguments ?? {} });
-  } catch (error) {
-    results[call.name] = { error: { code: error.code, message: error.message } };
-  }
-}
+const { tools, results } = await listAndCall(client, callsJson);
 
 const pid = transport.pid;
 await client.close();

@@ -2,6 +2,7 @@
 // makes the calls given as JSON and prints one JSON object with what it saw.
 // Usage: [GATEWAY_TOKEN=…] node gateway-client.mjs <url> '[{"name":"echo","arguments":{"message":"hi"}}]'
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { listAndCall } from "./list-and-call.mjs";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
 const [url, callsJson] = process.argv.slice(2);
@@ -12,22 +13,7 @@ const transport = new StreamableHTTPClientTransport(new URL(url),
   token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined);
 await client.connect(transport);
 
-const tools = [];
-let cursor;
-do {
-  const page = await client.listTools(cursor ? { cursor } : {});
-  tools.push(...page.tools.map((t) => t.name));
-  cursor = page.nextCursor;
-} while (cursor);
-
-const results = {};
-for (const call of JSON.parse(callsJson ?? "[]")) {
-  try {
-    results[call.name] = await client.callTool({ name: call.name, arguments: call.arguments ?? {} });
-  } catch (error) {
-    results[call.name] = { error: { code: error.code, message: error.message } };
-  }
-}
+const { tools, results } = await listAndCall(client, callsJson);
 
 const sessionId = transport.sessionId;
 const protocolVersion = transport.protocolVersion;
