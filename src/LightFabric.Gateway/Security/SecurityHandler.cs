@@ -113,12 +113,19 @@ public sealed class SecurityHandler : IGatewayHandler, IActivatableHandler
             return HandlerOutcome.Completed;
         }
 
+        // Headers the gateway fills from verified claims are never the caller's own, on whatever path the request
+        // passes (skipped prefixes and enableVerifyJwt: false included).
+        var request = http.Request;
+        foreach (var (_, header) in _config.PassThroughClaims)
+        {
+            request.Headers.Remove(header);
+        }
+
         if (!_config.EnableVerifyJwt)
         {
             return HandlerOutcome.Continue;
         }
 
-        var request = http.Request;
         if (!_config.EnableH2c && string.Equals(request.Headers.Upgrade, "h2c", StringComparison.OrdinalIgnoreCase))
         {
             await GatewayError.WriteAsync(http, StatusCodes.Status405MethodNotAllowed, "ERR10048", "H2C_UPGRADE_NOT_ALLOWED",
@@ -168,8 +175,6 @@ public sealed class SecurityHandler : IGatewayHandler, IActivatableHandler
         SecurityPrincipal.Attach(http, verified);
         foreach (var (claim, header) in _config.PassThroughClaims)
         {
-            // A caller must not be able to supply these headers itself.
-            request.Headers.Remove(header);
             if (SecurityPrincipal.Text(verified.Claims[claim]) is { } value)
             {
                 request.Headers[header] = value;

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.Config;
 using LightFabric.Gateway.Handlers;
+using Microsoft.Extensions.Logging;
 
 namespace LightFabric.Gateway.Security;
 
@@ -25,9 +26,12 @@ public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandle
     private readonly SecurityHandler? _jwt;
     private readonly ApiKeyHandler? _apiKey;
     private readonly BasicAuthHandler? _basic;
+    private readonly ILogger _logger;
 
-    private UnifiedSecurityHandler(bool enabled, string[] anonymous, UnifiedPrefix[] prefixes, SecurityHandler? jwt, ApiKeyHandler? apiKey, BasicAuthHandler? basic)
+    private UnifiedSecurityHandler(bool enabled, string[] anonymous, UnifiedPrefix[] prefixes, SecurityHandler? jwt, ApiKeyHandler? apiKey, BasicAuthHandler? basic,
+        ILogger logger)
     {
+        _logger = logger;
         _enabled = enabled;
         _anonymous = anonymous;
         _prefixes = prefixes.OrderByDescending(p => p.Prefix.Length).ToArray();
@@ -79,20 +83,21 @@ public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandle
         var jwt = prefixes.Any(p => p.Jwt) ? SecurityHandler.Create(context.For("security", "security")) : null;
         var apiKey = prefixes.Any(p => p.ApiKey) ? ApiKeyHandler.Create(context.For("apikey", "apikey"), forceEnabled: true) : null;
         var basic = prefixes.Any(p => p.Basic) ? BasicAuthHandler.Create(context.For("basic-auth", "basic-auth"), forceEnabled: true) : null;
-        return new UnifiedSecurityHandler(enabled, anonymous, prefixes.ToArray(), jwt, apiKey, basic);
+        return new UnifiedSecurityHandler(enabled, anonymous, prefixes.ToArray(), jwt, apiKey, basic,
+            context.LoggerFactory.CreateLogger("LightFabric.Gateway.Security"));
     }
 
-    public ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
+    public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
     {
         if (!_enabled || _anonymous.Any(a => PathPrefix.Matches(a, exchange.Path)))
         {
-            return ValueTask.FromResult(HandlerOutcome.Continue);
+            return HandlerOutcome.Continue;
         }
 
         var rule = _prefixes.FirstOrDefault(p => PathPrefix.Matches(p.Prefix, exchange.Path));
         if (rule is null)
         {
-            return ValueTask.FromResult(HandlerOutcome.Continue);
+            return HandlerOutcome.Continue;
         }
 
         var authorization = exchange.Http.Request.Headers.Authorization.ToString();
@@ -102,7 +107,24 @@ public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandle
             : rule.ApiKey ? _apiKey!
             : rule.Jwt ? _jwt!
             : _basic!;
-        return method.InvokeAsync(exchange);
+        if (await method.InvokeAsync(exchange).ConfigureAwait(false) == HandlerOutcome.Completed)
+        {
+            return HandlerOutcome.Completed;
+        }
+
+        // A method passes requests its own file does not cover (an apikey.yml prefix missing, security.yml
+        // skipPathPrefixes or enableVerifyJwt false); under a unified prefix only an authenticated caller passes.
+        if (exchange.Http.User.Identity?.IsAuthenticated == true)
+        {
+            return HandlerOutcome.Continue;
+        }
+
+        _logger.LogWarning(
+            "unified-security: {Path} is under prefix {Prefix}, but the chosen method's own config lets it pass unauthenticated; refused. Cover the path in apikey.yml / security.yml / basic-auth.yml",
+            exchange.Path, rule.Prefix);
+        await GatewayError.WriteAsync(exchange.Http, Microsoft.AspNetCore.Http.StatusCodes.Status401Unauthorized, "ERR10002", "Unauthorized",
+            "No accepted credential for this path.").ConfigureAwait(false);
+        return HandlerOutcome.Completed;
     }
 
     public Task ActivateAsync(CancellationToken cancellationToken) => _jwt?.ActivateAsync(cancellationToken) ?? Task.CompletedTask;

@@ -62,6 +62,47 @@ public sealed class UnifiedSecurityTests
     }
 
     [Fact]
+    public async Task A_unified_prefix_never_passes_a_request_its_method_file_leaves_uncovered()
+    {
+        var rsa = TestKey.NewRsa("rsa-u2");
+        await using var keys = await JwksServer.StartAsync(rsa);
+        using var dir = new TempDirectory();
+        dir.WriteConfig("client.yml", keys.ClientYml());
+        // apikey.yml covers only /api/v1 and security.yml skips /jwt/public: under the unified prefixes neither
+        // gap may open a path.
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, """
+            handler.handlers: [unified-security, health]
+            handler.defaultHandlers: [unified-security, health]
+            security.issuer: https://issuer.test
+            security.audience: [gateway]
+            security.skipPathPrefixes: [/jwt/public]
+            apikey.pathPrefixAuths:
+              - {pathPrefix: /api/v1, headerName: x-api-key, apiKey: key-1}
+            unified-security.pathPrefixAuths:
+              - {prefix: /api, apikey: true}
+              - {prefix: /jwt, jwt: true}
+            """);
+        await using var _ = runtime;
+        using var __ = client;
+
+        async Task<HttpStatusCode> Get(string path, string? apiKey = null)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            if (apiKey is not null)
+            {
+                request.Headers.Add("x-api-key", apiKey);
+            }
+
+            return (await client.SendAsync(request)).StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await Get("/api/v1/x", "key-1"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Get("/api/v2/x"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Get("/api/v2/x", "anything"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await Get("/jwt/public/x"));
+    }
+
+    [Fact]
     public async Task Unsupported_token_kinds_and_empty_prefixes_are_configuration_errors()
     {
         using var dir = new TempDirectory();
