@@ -42,8 +42,9 @@ public sealed class ApiKeyHandler : IGatewayHandler
     internal static ApiKeyHandler Create(HandlerBuildContext context, bool forceEnabled)
     {
         var values = context.Config?.Values ?? [];
-        var enabled = forceEnabled || values["enabled"] is not JsonValue e || !e.TryGetValue<bool>(out var on) || on;
-        var hashed = values["hashEnabled"] is JsonValue h && h.TryGetValue<bool>(out var hash) && hash;
+        var enabledInFile = context.Flag(values, "enabled", true);
+        var enabled = forceEnabled || enabledInFile;
+        var hashed = context.Flag(values, "hashEnabled", false);
         var rules = new List<ApiKeyRule>();
         var node = ConfigBinder.Structured(values["pathPrefixAuths"]);
         if (node is JsonArray entries)

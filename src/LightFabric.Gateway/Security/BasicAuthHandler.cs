@@ -70,7 +70,7 @@ public sealed class BasicAuthHandler : IGatewayHandler
             }
         }
 
-        return new BasicAuthHandler(forceEnabled || Flag(values, "enabled", false), Flag(values, "allowAnonymous", false), Flag(values, "allowBearerToken", false), users);
+        return new BasicAuthHandler(forceEnabled || context.Flag(values, "enabled", false), context.Flag(values, "allowAnonymous", false), context.Flag(values, "allowBearerToken", false), users);
     }
 
     public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
@@ -151,10 +151,6 @@ public sealed class BasicAuthHandler : IGatewayHandler
         }
     }
 
-    private static bool Flag(JsonObject values, string name, bool fallback) =>
-        values[name] is JsonValue v && v.TryGetValue<bool>(out var flag) ? flag
-        : values[name] is JsonValue s && s.GetValueKind() == JsonValueKind.String && bool.TryParse(s.GetValue<string>(), out var parsed) ? parsed
-        : fallback;
 
     private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
 }

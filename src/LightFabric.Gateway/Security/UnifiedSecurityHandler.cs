@@ -45,7 +45,7 @@ public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandle
     private static UnifiedSecurityHandler Create(HandlerBuildContext context)
     {
         var values = context.Config?.Values ?? [];
-        var enabled = values["enabled"] is not JsonValue e || !e.TryGetValue<bool>(out var on) || on;
+        var enabled = context.Flag(values, "enabled", true);
         var anonymous = ConfigBinder.StringList(values["anonymousPrefixes"]).ToArray();
         var prefixes = new List<UnifiedPrefix>();
         if (ConfigBinder.Structured(values["pathPrefixAuths"]) is JsonArray entries)
@@ -63,13 +63,13 @@ public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandle
 
                 foreach (var unsupported in (string[])["sjwt", "swt"])
                 {
-                    if (Flag(entry, unsupported))
+                    if (context.Flag(entry, unsupported, false, $"{key}.{unsupported}"))
                     {
                         context.Problem($"{key}.{unsupported}", $"{unsupported.ToUpperInvariant()} tokens are not supported by this build; use jwt, apikey or basic");
                     }
                 }
 
-                var methods = new UnifiedPrefix(prefix, Flag(entry, "basic"), Flag(entry, "jwt"), Flag(entry, "apikey"));
+                var methods = new UnifiedPrefix(prefix, context.Flag(entry, "basic", false, $"{key}.basic"), context.Flag(entry, "jwt", false, $"{key}.jwt"), context.Flag(entry, "apikey", false, $"{key}.apikey"));
                 if (!methods.Basic && !methods.Jwt && !methods.ApiKey)
                 {
                     context.Problem(key, $"prefix {prefix} enables no method; set jwt, apikey and/or basic to true (or list it in anonymousPrefixes)");
@@ -131,7 +131,4 @@ public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandle
 
     public ValueTask RetireAsync() => _jwt?.RetireAsync() ?? ValueTask.CompletedTask;
 
-    private static bool Flag(JsonObject entry, string name) =>
-        entry[name] is JsonValue v && (v.TryGetValue<bool>(out var flag) ? flag
-            : v.GetValueKind() == JsonValueKind.String && bool.TryParse(v.GetValue<string>(), out var parsed) && parsed);
 }

@@ -51,6 +51,23 @@ public sealed class ApiKeyTests
     }
 
     [Fact]
+    public async Task A_quoted_hashEnabled_still_hashes_so_the_stored_hash_is_not_itself_a_key()
+    {
+        const string Key = "k-quoted-secret";
+        var hash = ApiKeyHash.Create(Key, 1000);
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, Config(hash, hashed: true)
+            .Replace("apikey.hashEnabled: true", "apikey.hashEnabled: \"true\"", StringComparison.Ordinal));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        const string Initialize = """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}""";
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await wire.SendAsync(Initialize, headers: new Dictionary<string, string> { ["x-api-key"] = hash })).Status);
+        Assert.Equal(HttpStatusCode.OK, (await wire.SendAsync(Initialize, headers: new Dictionary<string, string> { ["x-api-key"] = Key })).Status);
+    }
+
+    [Fact]
     public async Task Malformed_entries_are_reported_with_their_keys()
     {
         using var dir = new TempDirectory();
@@ -58,6 +75,7 @@ public sealed class ApiKeyTests
             handler.handlers: [apikey]
             handler.defaultHandlers: [apikey]
             apikey.hashEnabled: true
+            apikey.enabled: maybe
             apikey.pathPrefixAuths:
               - {pathPrefix: mcp, headerName: x-api-key, apiKey: a}
               - {pathPrefix: /b, headerName: x-api-key, apiKey: "not-a-hash"}
@@ -68,6 +86,7 @@ public sealed class ApiKeyTests
 
         Assert.Contains("pathPrefixAuths[0].pathPrefix", text);
         Assert.Contains("pathPrefixAuths[1].apiKey", text);
+        Assert.Contains("enabled: expected true or false", text);
         Assert.Contains("apikey.yml", text);
     }
 }

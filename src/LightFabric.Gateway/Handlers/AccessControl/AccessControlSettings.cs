@@ -45,18 +45,19 @@ public sealed record AccessControlSettings
             context.Problem("accessRuleLogic", $"'{logic}' must be any or all");
         }
 
-        var maxBytes = values["maxResponseFilterBytes"] is JsonValue v && long.TryParse(v.ToString(), out var parsed) ? parsed : 10L * 1024 * 1024;
-        if (maxBytes <= 0)
+        var maxBytes = 10L * 1024 * 1024;
+        if (values["maxResponseFilterBytes"] is { } maxNode && (!long.TryParse(maxNode.ToString(), out maxBytes) || maxBytes <= 0))
         {
-            context.Problem("maxResponseFilterBytes", $"'{maxBytes}' must be a positive number of bytes");
+            context.Problem("maxResponseFilterBytes", $"'{maxNode.ToJsonString()}' must be a positive number of bytes");
+            maxBytes = 10L * 1024 * 1024;
         }
 
         return new AccessControlSettings
         {
-            Enabled = Flag(values, "enabled", false),
+            Enabled = context.Flag(values, "enabled", false),
             Logic = logic == "all" ? AccessRuleLogic.All : AccessRuleLogic.Any,
-            DefaultDeny = Flag(values, "defaultDeny", true),
-            DefaultInclude = Flag(values, "defaultInclude", false),
+            DefaultDeny = context.Flag(values, "defaultDeny", true),
+            DefaultInclude = context.Flag(values, "defaultInclude", false),
             SkipPathPrefixes = ConfigBinder.StringList(values["skipPathPrefixes"]),
             ClaimMappings = ReadClaimMappings(values["claimMappings"], "claimMappings", context),
             ToolsList = ToolsListVisibilitySettings.Read(values["toolsListAccessControl"], context),
@@ -81,8 +82,6 @@ public sealed record AccessControlSettings
         return map.ToDictionary(p => p.Key, p => ConfigBinder.StringList(p.Value), StringComparer.Ordinal);
     }
 
-    private static bool Flag(JsonObject values, string name, bool fallback) =>
-        values[name] is JsonValue v && (v.TryGetValue<bool>(out var flag) || (v.TryGetValue<string>(out var s) && bool.TryParse(s, out flag))) ? flag : fallback;
 }
 
 /// <summary><c>toolsListAccessControl.mode</c>.</summary>
