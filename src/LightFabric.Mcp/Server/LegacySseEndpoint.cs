@@ -20,20 +20,16 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
 
     public async Task StreamAsync(HttpContext http, McpCaller caller)
     {
-        if (!HostGuard.Allows(http, options))
+        if (McpAdmission.Rejection(http, options) is { } refused)
         {
-            await StreamableHttpEndpoint.WriteErrorAsync(http, null, new McpException(McpErrorCodes.AccessDenied,
-                $"Host '{http.Request.Host}' or Origin '{http.Request.Headers.Origin}' is not allowed (DNS-rebinding protection)", httpStatus: 403)).ConfigureAwait(false);
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, refused).ConfigureAwait(false);
             return;
         }
 
         var created = sessions.TryCreate(McpProtocolVersions.V2024_11_05, null, null, caller.Binding, caller.ClientKey ?? caller.Binding, out var session);
         if (created != SessionCreateResult.Created)
         {
-            await StreamableHttpEndpoint.WriteErrorAsync(http, null, created == SessionCreateResult.StoreFull
-                ? new McpException(McpErrorCodes.ExecutionFailed, "The gateway has reached its MCP session limit (mcp-router.yml maxSessions)", httpStatus: 503)
-                : new McpException(McpErrorCodes.ExecutionFailed, "This client already holds the maximum number of MCP sessions (maxSessionsPerClient)", httpStatus: 429))
-                .ConfigureAwait(false);
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, McpAdmission.SessionLimit(created)).ConfigureAwait(false);
             return;
         }
 
@@ -53,10 +49,9 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
 
     public async Task MessageAsync(HttpContext http, McpCaller caller)
     {
-        if (!HostGuard.Allows(http, options))
+        if (McpAdmission.Rejection(http, options) is { } refused)
         {
-            await StreamableHttpEndpoint.WriteErrorAsync(http, null, new McpException(McpErrorCodes.AccessDenied,
-                "Host or Origin not allowed (DNS-rebinding protection)", httpStatus: 403)).ConfigureAwait(false);
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, refused).ConfigureAwait(false);
             return;
         }
 

@@ -25,18 +25,9 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
 
     public Task HandleAsync(HttpContext http, McpCaller caller)
     {
-        if (!HostGuard.Allows(http, options))
+        if (McpAdmission.Rejection(http, options) is { } rejection)
         {
-            return WriteErrorAsync(http, null, new McpException(McpErrorCodes.AccessDenied,
-                $"Host '{http.Request.Host}' or Origin '{http.Request.Headers.Origin}' is not allowed (DNS-rebinding protection); " +
-                "add the host to mcp-router.yml allowedHosts", httpStatus: 403));
-        }
-
-        if (options.OriginAllowlist.Count > 0 && http.Request.Headers.Origin is { Count: > 0 } origin
-            && !options.OriginAllowlist.Contains(origin.ToString(), StringComparer.OrdinalIgnoreCase))
-        {
-            return WriteErrorAsync(http, null, new McpException(McpErrorCodes.AccessDenied,
-                $"Origin {origin} is not allowed to use this MCP endpoint (mcp-router.yml originAllowlist)", httpStatus: 403));
+            return WriteErrorAsync(http, null, rejection);
         }
 
         return http.Request.Method switch
@@ -147,18 +138,16 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var capabilities = parameters["capabilities"] as JsonObject;
         var version = McpProtocolVersions.Negotiate(requested);
         var clientKey = caller.ClientKey ?? ClientKeyFromInfo(clientInfo, caller);
-        switch (sessions.TryCreate(version, (JsonObject?)clientInfo?.DeepClone(), (JsonObject?)capabilities?.DeepClone(), caller.Binding, clientKey, out var session))
+        var created = sessions.TryCreate(version, (JsonObject?)clientInfo?.DeepClone(), (JsonObject?)capabilities?.DeepClone(), caller.Binding, clientKey, out var session);
+        if (created != SessionCreateResult.Created)
         {
-            case SessionCreateResult.StoreFull:
+            if (created == SessionCreateResult.StoreFull)
+            {
                 logger.LogWarning("MCP initialize refused: {Count} sessions open (maxSessions)", sessions.Count);
-                await WriteErrorAsync(http, message.Id, new McpException(McpErrorCodes.ExecutionFailed,
-                    "The gateway has reached its MCP session limit (mcp-router.yml maxSessions); try again later", httpStatus: 503)).ConfigureAwait(false);
-                return;
-            case SessionCreateResult.ClientLimit:
-                await WriteErrorAsync(http, message.Id, new McpException(McpErrorCodes.ExecutionFailed,
-                    "This client already holds the maximum number of MCP sessions (mcp-router.yml maxSessionsPerClient); " +
-                    "end unused sessions with DELETE or wait for them to expire", httpStatus: 429)).ConfigureAwait(false);
-                return;
+            }
+
+            await WriteErrorAsync(http, message.Id, McpAdmission.SessionLimit(created)).ConfigureAwait(false);
+            return;
         }
 
         http.Response.Headers[SessionIdHeader] = session!.Id;
