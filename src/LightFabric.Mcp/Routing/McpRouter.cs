@@ -83,6 +83,13 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
             _servers[entry.Settings.Name] = _host.Upstreams.Acquire(entry.Settings);
         }
 
+        // Subscribed before the first catalog is built, so a tool list that changes while the router starts is
+        // not missed: a change before the build is in the build; one after it finds the router active (see below).
+        foreach (var server in _servers.Values)
+        {
+            server.ToolsChanged += OnUpstreamToolsChanged;
+        }
+
         try
         {
             var waits = _servers.Values.Select(async server =>
@@ -96,23 +103,29 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
             });
             await Task.WhenAll(waits).ConfigureAwait(false);
 
-            var collisions = new List<string>();
-            var catalog = BuildCatalog(collisions);
-            if (collisions.Count > 0)
+            ToolCatalog catalog;
+            lock (_catalogLock)
             {
-                throw new McpConfigurationException(collisions);
+                // Built and published under the lock OnUpstreamToolsChanged takes: a change it saw before this
+                // (router not yet active) is already in the servers' tool lists read here.
+                var collisions = new List<string>();
+                catalog = BuildCatalog(collisions);
+                if (collisions.Count > 0)
+                {
+                    throw new McpConfigurationException(collisions);
+                }
+
+                _catalog = catalog;
+                _active = true;
             }
 
-            _catalog = catalog;
             _host.Sessions.Configure(new McpSessionStore.SessionLimits(Settings.MaxSessions, Settings.MaxSessionsPerClient, Settings.SessionIdleTimeout));
             foreach (var server in _servers.Values)
             {
-                server.ToolsChanged += OnUpstreamToolsChanged;
                 server.NotificationReceived += OnUpstreamNotification;
                 server.ServerRequestHandler = ClientRequestHandler(server.Name);
             }
 
-            _active = true;
             _logger.LogInformation("MCP router on {Path}: {Tools} tools from {Configured} configured tools and {Servers} upstream servers",
                 Settings.Path, catalog.Tools.Count, Settings.Tools.Count, _servers.Count);
 
@@ -438,13 +451,15 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 
     private void OnUpstreamToolsChanged(UpstreamServer server)
     {
-        if (!_active)
-        {
-            return;
-        }
-
         lock (_catalogLock)
         {
+            // Read under the lock ActivateAsync builds the first catalog in: not yet active means that build has not
+            // run and will read this change (the server updates its tools before raising the event); or disposed.
+            if (!_active)
+            {
+                return;
+            }
+
             var collisions = new List<string>();
             var catalog = BuildCatalog(collisions);
             foreach (var collision in collisions)
