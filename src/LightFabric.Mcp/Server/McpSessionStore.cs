@@ -49,27 +49,35 @@ public sealed class McpSessionStore : IAsyncDisposable
     {
         session = null;
         var limits = _limits;
-        lock (_createLock)
+        List<McpSession>? expired = null;
+        try
         {
-            if (_sessions.Count >= limits.MaxSessions || _perClient.GetValueOrDefault(clientKey) >= limits.MaxSessionsPerClient)
+            lock (_createLock)
             {
-                PurgeExpiredLocked();
-            }
+                if (_sessions.Count >= limits.MaxSessions || _perClient.GetValueOrDefault(clientKey) >= limits.MaxSessionsPerClient)
+                {
+                    expired = DetachExpiredLocked();
+                }
 
-            if (_sessions.Count >= limits.MaxSessions)
-            {
-                return SessionCreateResult.StoreFull;
-            }
+                if (_sessions.Count >= limits.MaxSessions)
+                {
+                    return SessionCreateResult.StoreFull;
+                }
 
-            if (_perClient.GetValueOrDefault(clientKey) >= limits.MaxSessionsPerClient)
-            {
-                return SessionCreateResult.ClientLimit;
-            }
+                if (_perClient.GetValueOrDefault(clientKey) >= limits.MaxSessionsPerClient)
+                {
+                    return SessionCreateResult.ClientLimit;
+                }
 
-            session = new McpSession(NewId(), protocolVersion, clientInfo, capabilities, binding, clientKey);
-            _sessions[session.Id] = session;
-            _perClient[clientKey] = _perClient.GetValueOrDefault(clientKey) + 1;
-            return SessionCreateResult.Created;
+                session = new McpSession(NewId(), protocolVersion, clientInfo, capabilities, binding, clientKey);
+                _sessions[session.Id] = session;
+                _perClient[clientKey] = _perClient.GetValueOrDefault(clientKey) + 1;
+                return SessionCreateResult.Created;
+            }
+        }
+        finally
+        {
+            CloseExpired(expired);
         }
     }
 
@@ -95,20 +103,12 @@ public sealed class McpSessionStore : IAsyncDisposable
         McpSession? session;
         lock (_createLock)
         {
-            if (!_sessions.TryRemove(id, out session))
-            {
-                return false;
-            }
+            session = DetachLocked(id);
+        }
 
-            var left = _perClient.GetValueOrDefault(session.ClientKey) - 1;
-            if (left <= 0)
-            {
-                _perClient.Remove(session.ClientKey);
-            }
-            else
-            {
-                _perClient[session.ClientKey] = left;
-            }
+        if (session is null)
+        {
+            return false;
         }
 
         _logger.LogDebug("MCP session {SessionId} ended: {Reason}", id, reason);
@@ -120,10 +120,13 @@ public sealed class McpSessionStore : IAsyncDisposable
 
     public void PurgeExpired()
     {
+        List<McpSession>? expired;
         lock (_createLock)
         {
-            PurgeExpiredLocked();
+            expired = DetachExpiredLocked();
         }
+
+        CloseExpired(expired);
     }
 
     public async ValueTask DisposeAsync()
@@ -135,17 +138,72 @@ public sealed class McpSessionStore : IAsyncDisposable
         }
     }
 
-    private void PurgeExpiredLocked()
+    /// <summary>Takes the session out of the store and its client's count; the caller closes it outside the lock.</summary>
+    private McpSession? DetachLocked(string id)
+    {
+        if (!_sessions.TryRemove(id, out var session))
+        {
+            return null;
+        }
+
+        var left = _perClient.GetValueOrDefault(session.ClientKey) - 1;
+        if (left <= 0)
+        {
+            _perClient.Remove(session.ClientKey);
+        }
+        else
+        {
+            _perClient[session.ClientKey] = left;
+        }
+
+        return session;
+    }
+
+    /// <summary>
+    /// Takes expired sessions out of the store (so their places are free at once) without closing them: closing
+    /// cancels their requests and disposes what they opened, which must not run while initialize waits for the lock.
+    /// </summary>
+    private List<McpSession>? DetachExpiredLocked()
     {
         var now = Environment.TickCount64;
         var idle = _limits.IdleTimeout;
+        List<McpSession>? expired = null;
         foreach (var session in _sessions.Values)
         {
-            if (session.IdleFor(now) > idle && !session.HasStream)
+            if (session.IdleFor(now) > idle && !session.HasStream && DetachLocked(session.Id) is { } detached)
             {
-                // RemoveAsync takes the same (reentrant) lock; closing runs in the background.
-                _ = RemoveAsync(session.Id, "expired");
+                (expired ??= []).Add(detached);
             }
+        }
+
+        return expired;
+    }
+
+    /// <summary>Closes sessions taken out by <see cref="DetachExpiredLocked"/>, in the background; called after the lock is released.</summary>
+    private void CloseExpired(List<McpSession>? expired)
+    {
+        if (expired is null)
+        {
+            return;
+        }
+
+        foreach (var session in expired)
+        {
+            _logger.LogDebug("MCP session {SessionId} ended: {Reason}", session.Id, "expired");
+            _ = CloseQuietlyAsync(session);
+        }
+    }
+
+    private async Task CloseQuietlyAsync(McpSession session)
+    {
+        try
+        {
+            await Task.Yield();
+            await session.CloseAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "Closing expired MCP session {SessionId} failed", session.Id);
         }
     }
 
