@@ -117,17 +117,17 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
     {
         var http = exchange.Http;
         var response = http.Response;
-        if (response.StatusCode is < 200 or > 299 || (buffer.Length == 0 && !buffer.Overflowed))
-        {
-            // Errors and empty answers carry no rows or columns to filter.
-            await response.Body.WriteAsync(buffer.Data).ConfigureAwait(false);
-            return;
-        }
-
         if (buffer.Overflowed)
         {
             await RefuseAsync(exchange, StatusCodes.Status502BadGateway, "RESPONSE_TOO_LARGE_TO_FILTER", "Response too large to filter",
                 $"The answer of {exchange.Endpoint} exceeds access-control.yml maxResponseFilterBytes ({runtime!.Settings.MaxResponseFilterBytes}); its res-fil rules cannot run, so it is not returned.").ConfigureAwait(false);
+            return;
+        }
+
+        if (response.StatusCode is < 200 or > 299 || buffer.Length == 0)
+        {
+            // Errors and empty answers carry no rows or columns to filter.
+            await response.Body.WriteAsync(buffer.Data).ConfigureAwait(false);
             return;
         }
 
