@@ -13,8 +13,18 @@ namespace LightFabric.Mcp.Upstream;
 /// the handshake, the server→client GET stream and the session's end; this path only skips its message queue,
 /// which costs two thread hops and two serializations per call.
 /// </summary>
-public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IReadOnlyDictionary<string, string> headers)
+public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IReadOnlyDictionary<string, string> headers,
+    int maxAnswerBytes = StreamableHttpRequester.DefaultMaxAnswerBytes)
 {
+    /// <summary>
+    /// The most one answer may hold: a JSON body, or one event of an SSE answer (a stream of many smaller events is
+    /// fine). Larger answers fail the call with <see cref="AnswerTooLargeException"/> instead of growing a buffer.
+    /// </summary>
+    public const int DefaultMaxAnswerBytes = 16 * 1024 * 1024;
+
+    /// <summary>The limit this requester applies (<see cref="DefaultMaxAnswerBytes"/> unless a test sets another).</summary>
+    public int MaxAnswerBytes => maxAnswerBytes;
+
     private static readonly MediaTypeWithQualityHeaderValue AcceptJson = new("application/json");
     private static readonly MediaTypeWithQualityHeaderValue AcceptStream = new("text/event-stream");
     private static readonly JsonWriterOptions WriterOptions = new() { SkipValidation = true };
@@ -77,8 +87,14 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
         }
 
         var mediaType = response.Content.Headers.ContentType?.MediaType;
-        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        if (string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase))
+        var isEventStream = string.Equals(mediaType, "text/event-stream", StringComparison.OrdinalIgnoreCase);
+        if (!isEventStream && response.Content.Headers.ContentLength > maxAnswerBytes)
+        {
+            throw new AnswerTooLargeException(maxAnswerBytes);
+        }
+
+        await using var stream = new BoundedStream(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), maxAnswerBytes);
+        if (isEventStream)
         {
             var position = new StreamPosition();
             if (await ReadEventStreamAsync(stream, id, other, position, ct).ConfigureAwait(false) is { } reply)
@@ -122,7 +138,7 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
                 return null;
             }
 
-            await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            await using var stream = new BoundedStream(await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false), maxAnswerBytes);
             if (await ReadEventStreamAsync(stream, id, other, position, ct).ConfigureAwait(false) is { } reply)
             {
                 return reply;
@@ -132,7 +148,7 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
         return null;
     }
 
-    private static async Task<JsonObject?> ReadEventStreamAsync(Stream stream, long id, Action<JsonObject> other, StreamPosition position, CancellationToken ct)
+    private static async Task<JsonObject?> ReadEventStreamAsync(BoundedStream stream, long id, Action<JsonObject> other, StreamPosition position, CancellationToken ct)
     {
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var data = new StringBuilder();
@@ -160,6 +176,9 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
                 }
 
                 data.Clear();
+
+                // The limit is per event: a long stream of progress notifications before the reply is fine.
+                stream.StartNextAnswer();
             }
             else if (line.StartsWith("data:", StringComparison.Ordinal))
             {
@@ -177,7 +196,8 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
 
     private static async Task<byte[]> ReadAllAsync(Stream stream, long? length, CancellationToken ct)
     {
-        if (length is > 0 and < 16 * 1024 * 1024)
+        // Content-Length was checked against the limit; without one, the bounded stream stops the copy.
+        if (length is > 0)
         {
             var bytes = new byte[length.Value];
             await stream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
@@ -207,4 +227,71 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
 
     private static bool IsReplyTo(JsonObject message, long id) =>
         !message.ContainsKey("method") && message["id"] is JsonValue value && value.TryGetValue<long>(out var replyId) && replyId == id;
+
+    /// <summary>An upstream answer (or one event of an SSE answer) is larger than <see cref="MaxAnswerBytes"/>.</summary>
+    public sealed class AnswerTooLargeException(int limit)
+        : Exception($"the answer is larger than {limit} bytes, the gateway's limit for one upstream MCP answer")
+    {
+        public int Limit { get; } = limit;
+    }
+
+    /// <summary>
+    /// Reads the answer and fails once more than the limit has been read since <see cref="StartNextAnswer"/>. Counts
+    /// what the reader takes from the network, so a StreamReader's read-ahead makes it exact to one buffer.
+    /// </summary>
+    private sealed class BoundedStream(Stream inner, int limit) : Stream
+    {
+        private long _read;
+
+        public void StartNextAnswer() => _read = 0;
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var count = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return Count(count);
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(inner.Read(buffer, offset, count));
+
+        private int Count(int count)
+        {
+            _read += count;
+            return _read > limit ? throw new AnswerTooLargeException(limit) : count;
+        }
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override ValueTask DisposeAsync() => inner.DisposeAsync();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 }

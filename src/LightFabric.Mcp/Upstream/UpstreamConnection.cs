@@ -254,6 +254,13 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         {
             throw Unavailable(_closeReason ?? "the connection was closed", null);
         }
+        catch (StreamableHttpRequester.AnswerTooLargeException ex)
+        {
+            // Only this call fails: the answer's HTTP exchange is dropped, the session stays usable.
+            throw new UpstreamUnavailableException(_serverName,
+                $"upstream MCP server '{_serverName}' answered {method} with more than {ex.Limit} bytes " +
+                "(the gateway's limit for one upstream MCP answer); the answer was dropped", ex);
+        }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException)
         {
             reason = $"sending {method} failed: {Describe(ex)}";
