@@ -145,7 +145,9 @@ public sealed class McpBridge
                 return;
             }
 
+            // The previous loop only watches its token; disposing the source also drops its link to _stopping.
             _reconnectCts?.Cancel();
+            _reconnectCts?.Dispose();
             _reconnectCts = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
             var token = _reconnectCts.Token;
             _reconnect = Task.Run(() => ConnectLoopAsync(token), CancellationToken.None);

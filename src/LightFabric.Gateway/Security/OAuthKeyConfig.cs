@@ -21,10 +21,10 @@ public sealed record OAuthKeyConfig
     public bool VerifyHostname { get; init; } = true;
     public bool HasServiceIdAuthServers { get; init; }
 
-    /// <summary>The JWKS URL, or null when no server_url is configured.</summary>
+    /// <summary>The JWKS URL, or null when no server_url is configured or it does not form an absolute URL.</summary>
     public Uri? JwksUrl =>
         string.IsNullOrWhiteSpace(ServerUrl) ? null
-        : new Uri(ServerUrl.TrimEnd('/') + (Uri.StartsWith('/') ? Uri : "/" + Uri));
+        : System.Uri.TryCreate(ServerUrl.TrimEnd('/') + (Uri.StartsWith('/') ? Uri : "/" + Uri), UriKind.Absolute, out var url) ? url : null;
 
     public static OAuthKeyConfig Read(LoadedConfig? client)
     {

@@ -52,7 +52,11 @@ public sealed class SecurityHandler : IGatewayHandler, IActivatableHandler
         var config = context.Bind<SecurityConfig>();
         var logger = context.LoggerFactory.CreateLogger("LightFabric.Gateway.Security");
         var keyConfig = OAuthKeyConfig.Read(context.LoadOther("client"));
-        if (config.EnableVerifyJwt && keyConfig.JwksUrl is null)
+        if (!string.IsNullOrWhiteSpace(keyConfig.ServerUrl) && keyConfig.JwksUrl is null)
+        {
+            context.Problem("enableVerifyJwt", $"client.yml oauth.token.key.server_url '{keyConfig.ServerUrl}' (with uri '{keyConfig.Uri}') is not a valid absolute URL; use e.g. https://auth.example.com");
+        }
+        else if (config.EnableVerifyJwt && keyConfig.JwksUrl is null)
         {
             context.Problem("enableVerifyJwt", keyConfig.ServiceId is not null
                 ? $"client.yml oauth.token.key.serviceId '{keyConfig.ServiceId}' needs discovery, which this build does not have; set oauth.token.key.server_url in client.yml"

@@ -15,6 +15,9 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
 
     public int Count => _entries.Count;
 
+    /// <summary>Keys in eviction order, including those of entries already dropped (bounded by twice the capacity).</summary>
+    internal int QueuedKeys => _order.Count;
+
     public static string KeyOf(string token) => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 
     public VerifiedToken? Get(string key)
@@ -49,6 +52,20 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
         {
             _order.Enqueue(key);
         }
+
+        TrimOrder();
+    }
+
+    /// <summary>
+    /// Keys of entries dropped on read (expired) stay queued; the queue is kept at twice the capacity by letting the
+    /// oldest keys go (with their entries, if still there), so it cannot grow while the cache stays below capacity.
+    /// </summary>
+    private void TrimOrder()
+    {
+        while (_order.Count > capacity * 2 && _order.TryDequeue(out var stale))
+        {
+            _entries.TryRemove(stale, out _);
+        }
     }
 
     private void Evict()
@@ -65,12 +82,6 @@ public sealed class VerifiedTokenCache(int capacity, TimeProvider time)
         while (_entries.Count >= capacity && _order.TryDequeue(out var oldest))
         {
             _entries.TryRemove(oldest, out _);
-        }
-
-        // Keys of entries removed as expired stay queued; drop them so the queue stays bounded too.
-        while (_order.Count > capacity * 2 && _order.TryDequeue(out var stale))
-        {
-            _entries.TryRemove(stale, out _);
         }
     }
 }

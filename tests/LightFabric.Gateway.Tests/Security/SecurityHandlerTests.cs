@@ -335,6 +335,23 @@ public sealed class SecurityHandlerTests
         Assert.DoesNotContain("jwt", HandlerRegistry.ReservedIds);
     }
 
+    [Fact]
+    public async Task A_key_server_url_that_is_not_a_url_is_a_config_error()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", """
+            handler.handlers: [security]
+            handler.paths:
+              - {path: /x, method: GET, exec: [security]}
+            client.tokenKeyServerUrl: "http://bad host:99"
+            """);
+
+        var error = await GatewayTestHost.BuildFailsAsync(dir);
+
+        Assert.Contains("is not a valid absolute URL", error.Message);
+        Assert.Contains("bad host", error.Message);
+    }
+
     private static string Unsigned(JsonObject header, JsonObject claims) =>
         TestKey.B64(Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + TestKey.B64(Encoding.UTF8.GetBytes(claims.ToJsonString()));
 
