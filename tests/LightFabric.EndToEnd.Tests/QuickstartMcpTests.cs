@@ -47,17 +47,17 @@ public sealed class QuickstartMcpTests
         Assert.Equal(-32602, output["results"]!["no-such-tool"]!["error"]!["code"]!.GetValue<int>());
 
         // SIGTERM stops the upstream child with the gateway: no orphan is left.
-        var children = ChildrenOf(gateway.Pid).ToArray();
+        var children = ProcessTable.ChildrenOf(gateway.Pid).ToArray();
         Assert.NotEmpty(children);
         gateway.Signal(PosixSignalNumber.SIGTERM);
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(20)));
         var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (children.Any(Alive) && DateTime.UtcNow < deadline)
+        while (children.Any(ProcessTable.Alive) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(100);
         }
 
-        Assert.DoesNotContain(children, Alive);
+        Assert.DoesNotContain(children, ProcessTable.Alive);
     }
 
     private static async Task<JsonObject> RunClientAsync(McpPeers peers, Uri endpoint, JsonArray calls)
@@ -78,48 +78,5 @@ public sealed class QuickstartMcpTests
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"gateway-client.mjs exited with {process.ExitCode}: {await stderr}");
         return JsonNode.Parse((await stdout).Trim().Split('\n').Last())!.AsObject();
-    }
-
-    /// <summary>Running (a zombie counts as gone: only its exit status is left).</summary>
-    private static bool Alive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[stat.LastIndexOf(')') + 2] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    /// <summary>Processes whose parent is the given pid (Linux /proc).</summary>
-    private static IEnumerable<int> ChildrenOf(int parent)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                continue;
-            }
-
-            string stat;
-            try
-            {
-                stat = File.ReadAllText(Path.Combine(dir, "stat"));
-            }
-            catch (IOException)
-            {
-                continue;
-            }
-
-            // Fields after the command name: state, ppid, …
-            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-            if (int.TryParse(fields[1], out var ppid) && ppid == parent)
-            {
-                yield return pid;
-            }
-        }
     }
 }
