@@ -113,6 +113,8 @@ public sealed class MalformedRequestFuzzTests(ITestOutputHelper output)
         handler.defaultHandlers: [default]
         cors.allowedOrigins: [http://localhost:3000]
         proxy.hosts: {{apiBaseUrl}}
+        # A 504 from the default 1 s limit would say the machine is loaded, not that the request was mishandled.
+        proxy.maxRequestTime: 30000
         mcp-router.upstreamStartupWaitMs: 60000
         mcp-router.maxSessions: 100000
         mcp-router.servers:
