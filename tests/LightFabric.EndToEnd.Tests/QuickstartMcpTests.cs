@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.Testing;
@@ -23,18 +25,21 @@ public sealed class QuickstartMcpTests
             ["transport"] = "stdio",
             ["command"] = new JsonArray(peers.NodePath, peers.EverythingServerScript, "stdio"),
         });
+        // A port other than the quick start's 8080: its HTTP API tool must call this gateway's own /ping there.
+        var port = FreePort();
         var environment = new Dictionary<string, string>
         {
-            ["SERVER_HTTPPORT"] = "0",
+            ["SERVER_HTTPPORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["MCP_ROUTER_SERVERS"] = servers.ToJsonString(),
         };
         await using var gateway = GatewayProcess.Start(RepoPaths.Root, ["--dir", dir.Path], environment);
         var url = await gateway.WaitForReadyAsync();
+        Assert.Equal(port, url.Port);
 
-        // The quick start's HTTP API tool calls the gateway's own /ping on port 8080; point it at this gateway.
         var calls = new JsonArray(
             new JsonObject { ["name"] = "echo", ["arguments"] = new JsonObject { ["message"] = "through the gateway" } },
             new JsonObject { ["name"] = "get-sum", ["arguments"] = new JsonObject { ["a"] = 20, ["b"] = 22 } },
+            new JsonObject { ["name"] = "gateway_health" },
             new JsonObject { ["name"] = "no-such-tool" });
         var output = await RunClientAsync(peers, new Uri(url, "/mcp"), calls);
 
@@ -44,6 +49,7 @@ public sealed class QuickstartMcpTests
         Assert.Equal("light-gateway-mcp", output["server"]!["name"]!.GetValue<string>());
         Assert.Equal("Echo: through the gateway", output["results"]!["echo"]!["content"]![0]!["text"]!.GetValue<string>());
         Assert.Contains("42", output["results"]!["get-sum"]!["content"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal("ok", output["results"]!["gateway_health"]!["content"]![0]!["text"]!.GetValue<string>());
         Assert.Equal(-32602, output["results"]!["no-such-tool"]!["error"]!["code"]!.GetValue<int>());
 
         // SIGTERM stops the upstream child with the gateway: no orphan is left.
@@ -58,6 +64,25 @@ public sealed class QuickstartMcpTests
         }
 
         Assert.DoesNotContain(children, ProcessTable.Alive);
+    }
+
+    [Fact]
+    public async Task The_quickstart_http_api_tool_targets_the_port_the_gateway_listens_on()
+    {
+        var (code, stdout, stderr) = await GatewayProcess.RunAsync(RepoPaths.Root, ["validate-config", "--dir", RepoPaths.Quickstart, "--local-only", "--show"],
+            new Dictionary<string, string> { ["SERVER_HTTPPORT"] = "18123" });
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("\"targetHost\": \"http://127.0.0.1:18123\"", stdout);
+        Assert.DoesNotContain("127.0.0.1:8080", stdout);
+    }
+
+    /// <summary>A port nothing listens on now (the kernel's pick for port 0, released again).</summary>
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<JsonObject> RunClientAsync(McpPeers peers, Uri endpoint, JsonArray calls)

@@ -140,6 +140,63 @@ public sealed class RequestFlowTests
     }
 
     [Fact]
+    public async Task Cors_exposes_the_mcp_session_headers_and_allows_the_headers_mcp_clients_send_by_default()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, Chains + "\ncors.allowedOrigins: [http://localhost:6274]\n");
+        await using var _ = runtime;
+
+        const string McpHeaders = "mcp-session-id, mcp-protocol-version, last-event-id, authorization, content-type, accept";
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/ping");
+        preflight.Headers.Add("Origin", "http://localhost:6274");
+        preflight.Headers.Add("Access-Control-Request-Method", "POST");
+        preflight.Headers.Add("Access-Control-Request-Headers", McpHeaders);
+        var answer = await client.SendAsync(preflight);
+        Assert.Equal(HttpStatusCode.OK, answer.StatusCode);
+        Assert.Equal(McpHeaders, answer.Headers.GetValues("Access-Control-Allow-Headers").Single());
+        Assert.Equal("Mcp-Session-Id, MCP-Protocol-Version", answer.Headers.GetValues("Access-Control-Expose-Headers").Single());
+
+        using var actual = new HttpRequestMessage(HttpMethod.Get, "/ping");
+        actual.Headers.Add("Origin", "http://localhost:6274");
+        var ok = await client.SendAsync(actual);
+        Assert.Equal("ok", await ok.Content.ReadAsStringAsync());
+        Assert.Equal("Mcp-Session-Id, MCP-Protocol-Version", ok.Headers.GetValues("Access-Control-Expose-Headers").Single());
+
+        // An error written by a later handler is an allowed response too.
+        using var missing = new HttpRequestMessage(HttpMethod.Get, "/nothing-here");
+        missing.Headers.Add("Origin", "http://localhost:6274");
+        var notFound = await client.SendAsync(missing);
+        Assert.Equal(HttpStatusCode.NotFound, notFound.StatusCode);
+        Assert.Equal("Mcp-Session-Id, MCP-Protocol-Version", notFound.Headers.GetValues("Access-Control-Expose-Headers").Single());
+    }
+
+    [Fact]
+    public async Task Cors_expose_and_allowed_headers_come_from_cors_yml()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, Chains + """
+
+            cors.allowedOrigins: [https://app.example.com]
+            cors.allowedHeaders: [Content-Type, X-Api-Key]
+            cors.exposeHeaders: [Mcp-Session-Id, X-Correlation-Id]
+            """);
+        await using var _ = runtime;
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, "/ping");
+        preflight.Headers.Add("Origin", "https://app.example.com");
+        preflight.Headers.Add("Access-Control-Request-Method", "GET");
+        preflight.Headers.Add("Access-Control-Request-Headers", "x-other");
+        var answer = await client.SendAsync(preflight);
+        Assert.Equal("Content-Type, X-Api-Key", answer.Headers.GetValues("Access-Control-Allow-Headers").Single());
+        Assert.Equal("Mcp-Session-Id, X-Correlation-Id", answer.Headers.GetValues("Access-Control-Expose-Headers").Single());
+
+        using var actual = new HttpRequestMessage(HttpMethod.Get, "/ping");
+        actual.Headers.Add("Origin", "https://app.example.com");
+        var ok = await client.SendAsync(actual);
+        Assert.Equal("Mcp-Session-Id, X-Correlation-Id", ok.Headers.GetValues("Access-Control-Expose-Headers").Single());
+    }
+
+    [Fact]
     public async Task Base_path_is_stripped_before_matching()
     {
         using var dir = new TempDirectory();

@@ -8,6 +8,13 @@ public sealed record CorsConfig
     public bool Enabled { get; init; } = true;
     public IReadOnlyList<string> AllowedOrigins { get; init; } = [];
     public IReadOnlyList<string> AllowedMethods { get; init; } = [];
+
+    /// <summary>Request headers a preflight may ask for; empty allows whatever it asks for.</summary>
+    public IReadOnlyList<string> AllowedHeaders { get; init; } = [];
+
+    /// <summary>Response headers page scripts may read (Access-Control-Expose-Headers).</summary>
+    public IReadOnlyList<string> ExposeHeaders { get; init; } = CorsHandler.McpExposeHeaders;
+
     public IReadOnlyDictionary<string, CorsPrefixConfig> PathPrefixAllowed { get; init; } = new Dictionary<string, CorsPrefixConfig>();
 }
 
@@ -21,20 +28,29 @@ public sealed record CorsPrefixConfig
 /// Answers CORS preflights without reaching the rest of the chain, rejects requests from origins that are
 /// not allowed with 403, and adds the CORS response headers to whatever answers an allowed request.
 /// The request's own origin is always allowed; <c>*</c> allows every origin (without credentials).
+/// Allowed responses expose the MCP session headers by default: a browser MCP client must read
+/// <c>Mcp-Session-Id</c> from the initialize answer to keep its session.
 /// </summary>
 public sealed class CorsHandler : IGatewayHandler
 {
     public static readonly HandlerDescriptor Descriptor = new("cors", [], "cors", ctx => new CorsHandler(ctx.Bind<CorsConfig>()));
 
+    /// <summary>The default of cors.yml exposeHeaders.</summary>
+    public static readonly IReadOnlyList<string> McpExposeHeaders = ["Mcp-Session-Id", "MCP-Protocol-Version"];
+
     private static readonly string[] DefaultMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 
     private readonly bool _enabled;
+    private readonly string? _allowedHeaders;
+    private readonly string? _exposeHeaders;
     private readonly CorsPolicy _global;
     private readonly KeyValuePair<string, CorsPolicy>[] _prefixes;
 
     public CorsHandler(CorsConfig config)
     {
         _enabled = config.Enabled;
+        _allowedHeaders = HeaderList(config.AllowedHeaders);
+        _exposeHeaders = HeaderList(config.ExposeHeaders);
         _global = new CorsPolicy(config.AllowedOrigins, config.AllowedMethods);
         _prefixes = config.PathPrefixAllowed
             .Select(p => KeyValuePair.Create(p.Key, new CorsPolicy(p.Value.AllowedOrigins, p.Value.AllowedMethods)))
@@ -77,7 +93,11 @@ public sealed class CorsHandler : IGatewayHandler
             AddOriginHeaders(response, origin, credentials);
             response.Headers.AccessControlAllowMethods = string.Join(", ", policy.Methods);
             var requestedHeaders = request.Headers.AccessControlRequestHeaders;
-            if (requestedHeaders.Count > 0)
+            if (_allowedHeaders is not null)
+            {
+                response.Headers.AccessControlAllowHeaders = _allowedHeaders;
+            }
+            else if (requestedHeaders.Count > 0)
             {
                 response.Headers.AccessControlAllowHeaders = requestedHeaders;
             }
@@ -92,7 +112,7 @@ public sealed class CorsHandler : IGatewayHandler
         return HandlerOutcome.Continue;
     }
 
-    private static void AddOriginHeaders(HttpResponse response, string origin, bool credentials)
+    private void AddOriginHeaders(HttpResponse response, string origin, bool credentials)
     {
         response.Headers.AccessControlAllowOrigin = origin;
         if (credentials)
@@ -100,7 +120,18 @@ public sealed class CorsHandler : IGatewayHandler
             response.Headers.AccessControlAllowCredentials = "true";
         }
 
+        if (_exposeHeaders is not null)
+        {
+            response.Headers.AccessControlExposeHeaders = _exposeHeaders;
+        }
+
         response.Headers.Append("Vary", "Origin");
+    }
+
+    private static string? HeaderList(IReadOnlyList<string> names)
+    {
+        var list = names.Select(n => n.Trim()).Where(n => n.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        return list.Length == 0 ? null : string.Join(", ", list);
     }
 
     private sealed class CorsPolicy

@@ -27,24 +27,10 @@ internal sealed record ConformanceOutcome(string Id, bool Passed, string Detail)
 /// <summary>Loads and runs the cel-spec simple conformance tests against <see cref="CelEnvironment"/>.</summary>
 internal static class ConformanceSuite
 {
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "LightFabric.sln")))
-        {
-            dir = dir.Parent;
-        }
+    /// <summary>The suite's place under ../shared, and the variable that points elsewhere.</summary>
+    public const string SharedPath = "conformance/cel";
 
-        return dir?.FullName ?? throw new InvalidOperationException("LightFabric.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    public static string ConformanceDirectory()
-    {
-        var root = RepositoryRoot();
-        var configured = Environment.GetEnvironmentVariable("CEL_CONFORMANCE_DIR");
-        var path = string.IsNullOrWhiteSpace(configured) ? Path.Combine("..", "shared", "conformance", "cel") : configured;
-        return Path.GetFullPath(Path.IsPathRooted(path) ? path : Path.Combine(root, path));
-    }
+    public const string DirectoryVariable = "CEL_CONFORMANCE_DIR";
 
     public static List<ConformanceCase> Load(string directory)
     {
