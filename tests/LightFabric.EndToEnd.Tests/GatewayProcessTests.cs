@@ -60,6 +60,21 @@ public sealed class GatewayProcessTests
     }
 
     [Fact]
+    public async Task Sighup_reloads_a_gateway_started_with_sighup_ignored_as_under_nohup()
+    {
+        using var dir = QuickstartCopy();
+        var values = Path.Combine(dir.ConfigDir, "values.yml");
+        await using var gateway = GatewayProcess.Start(RepoPaths.Root, ["--dir", dir.Path], AnyPort, ignoreHangup: true);
+        using var client = new HttpClient { BaseAddress = await gateway.WaitForReadyAsync() };
+        Assert.Equal("light-gateway", (await client.GetAsync("/ping")).Headers.GetValues("X-Gateway").Single());
+
+        File.WriteAllText(values, File.ReadAllText(values).Replace("X-Gateway: light-gateway", "X-Gateway: reloaded"));
+        gateway.Signal(PosixSignalNumber.SIGHUP);
+        await gateway.WaitForLineAsync(l => l.Contains("reload applied", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Equal("reloaded", (await client.GetAsync("/ping")).Headers.GetValues("X-Gateway").Single());
+    }
+
+    [Fact]
     public async Task Boots_from_config_server_and_restarts_from_its_cache_when_it_is_gone()
     {
         const string token = "portal-token-7d1e";

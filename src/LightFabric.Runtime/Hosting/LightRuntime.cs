@@ -132,12 +132,17 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         return BuildState(configuration).State;
     }
 
-    /// <summary>Reload on SIGHUP until the process stops.</summary>
+    /// <summary>Reload on SIGHUP until the process stops, also when the process was started with SIGHUP ignored (nohup).</summary>
     public void EnableReloadOnHangup()
     {
         if (OperatingSystem.IsWindows())
         {
             return;
+        }
+
+        if (InheritedSignalDisposition.ResetIgnoredHangup())
+        {
+            _logger.LogDebug("SIGHUP was ignored when the process started (nohup?); it reloads the configuration all the same");
         }
 
         _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
