@@ -119,11 +119,40 @@ public sealed class GatewayProcessTests
         var port = ((IPEndPoint)busy.LocalEndpoint).Port;
         using var dir = QuickstartCopy();
 
-        var (code, _, stderr) = await GatewayProcess.RunAsync(RepoPaths.Root, ["--dir", dir.Path], new Dictionary<string, string> { ["SERVER_HTTPPORT"] = port.ToString() });
+        var (code, stdout, stderr) = await GatewayProcess.RunAsync(RepoPaths.Root, ["--dir", dir.Path], new Dictionary<string, string> { ["SERVER_HTTPPORT"] = port.ToString() });
 
         Assert.Equal(3, code);
         Assert.Contains($"127.0.0.1:{port}", stderr);
         Assert.Contains("address already in use", stderr);
+        AssertOneLineWithoutStack(stdout, stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_tls_certificate_exits_with_one_line_and_no_stack()
+    {
+        using var dir = QuickstartCopy();
+        dir.WriteConfig("not-a-certificate.pem", "this is not PEM\n");
+        var env = new Dictionary<string, string>(AnyPort)
+        {
+            ["SERVER_ENABLEHTTPS"] = "true",
+            ["SERVER_HTTPSPORT"] = "0",
+            ["SERVER_TLSCERTPATH"] = "config/not-a-certificate.pem",
+            ["SERVER_TLSKEYPATH"] = "config/not-a-certificate.pem",
+        };
+
+        var (code, stdout, stderr) = await GatewayProcess.RunAsync(RepoPaths.Root, ["--dir", dir.Path], env);
+
+        Assert.Equal(3, code);
+        Assert.Contains("tlsCertPath", stderr);
+        AssertOneLineWithoutStack(stdout, stderr);
+    }
+
+    /// <summary>A known startup failure is one line on stderr: no stack trace, and no ERROR record repeating it.</summary>
+    private static void AssertOneLineWithoutStack(string stdout, string stderr)
+    {
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + stderr);
+        Assert.DoesNotContain(" ERROR ", stdout);
     }
 
     [Fact]

@@ -401,7 +401,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         // Registered as an instance, so the host logs through it without disposing it.
-        builder.Services.AddSingleton(_loggerFactory);
+        builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(_loggerFactory));
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(server.ShutdownGracefulPeriod));
         builder.WebHost.UseKestrel(k => KestrelListeners.Configure(k, server, _options.RootDirectory, _options.IpOverride));
