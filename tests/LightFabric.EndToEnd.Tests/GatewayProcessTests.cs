@@ -29,11 +29,70 @@ public sealed class GatewayProcessTests
         Assert.Equal("ok", await ping.Content.ReadAsStringAsync());
         Assert.Equal("light-gateway", ping.Headers.GetValues("X-Gateway").Single());
         Assert.Equal("ok", await client.GetStringAsync("/health"));
-        Assert.Equal("ready", await client.GetStringAsync("/health/ready"));
+        Assert.Equal("ready", JsonDocument.Parse(await client.GetStringAsync("/health/ready")).RootElement.GetProperty("status").GetString());
 
         gateway.Signal(PosixSignalNumber.SIGTERM);
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(15)));
         Assert.Contains("light-gateway stopped", gateway.StdOut);
+    }
+
+    [Fact]
+    public async Task A_broken_upstream_command_leaves_the_listeners_open_and_readiness_names_it()
+    {
+        using var dir = QuickstartCopy();
+        var env = new Dictionary<string, string>(AnyPort)
+        {
+            ["MCP_ROUTER_SERVERS"] = """[{"name": "everything", "transport": "stdio", "command": ["npxx-no-such-command", "-y", "x"]}]""",
+            ["MCP_ROUTER_UPSTREAMSTARTUPWAITMS"] = "600000",
+        };
+        await using var gateway = GatewayProcess.Start(RepoPaths.Root, ["--dir", dir.Path], env);
+        var line = await gateway.WaitForLineAsync(l => l.Contains("listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = new Uri(System.Text.RegularExpressions.Regex.Match(line, @"https?://[0-9.:]+").Value) };
+
+        Assert.Equal("ok", await client.GetStringAsync("/health"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        JsonElement upstream;
+        HttpResponseMessage ready;
+        do
+        {
+            ready = await client.GetAsync("/health/ready");
+            upstream = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("upstreams")[0];
+        }
+        while (upstream.GetProperty("state").GetString() != "down" && DateTime.UtcNow < deadline && await Delay());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("everything", upstream.GetProperty("name").GetString());
+        Assert.Equal("down", upstream.GetProperty("state").GetString());
+        Assert.Contains("npxx-no-such-command", upstream.GetProperty("lastError").GetString());
+
+        gateway.Signal(PosixSignalNumber.SIGTERM);
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Sigterm_turns_readiness_off_while_requests_are_served_and_a_second_sigterm_drains_at_once()
+    {
+        using var dir = QuickstartCopy();
+        var env = new Dictionary<string, string>(AnyPort) { ["SERVER_PRESTOPDELAYMS"] = "600000" };
+        await using var gateway = GatewayProcess.Start(RepoPaths.Root, ["--dir", dir.Path], env);
+        using var client = new HttpClient { BaseAddress = await gateway.WaitForReadyAsync() };
+
+        gateway.Signal(PosixSignalNumber.SIGTERM);
+        await gateway.WaitForLineAsync(l => l.Contains("server.preStopDelayMs", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("stopping", JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/ping")).StatusCode);
+
+        gateway.Signal(PosixSignalNumber.SIGTERM);
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Contains("light-gateway stopped", gateway.StdOut);
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(100);
+        return true;
     }
 
     [Fact]
