@@ -531,50 +531,11 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         return _handleRequest(context, state.Model);
     }
 
-    /// <summary>
-    /// 200 only when ready; the body says why not and lists every upstream with its state. <c>degraded</c> is ready
-    /// (startup no longer waits) with an upstream that is not up.
-    /// </summary>
     private Task WriteReadinessAsync(HttpContext context)
     {
-        var lifecycle = Lifecycle.State;
         var model = _state?.Model ?? _activating;
         var upstreams = model is null || _upstreams is null ? [] : _upstreams(model);
-        var status = lifecycle switch
-        {
-            LifecycleState.Ready => upstreams.All(u => u.State == "up") ? "ready" : "degraded",
-            < LifecycleState.Ready => "starting",
-            LifecycleState.PreStop => "stopping",
-            LifecycleState.Draining => "draining",
-            _ => "stopped",
-        };
-        var list = new JsonArray();
-        foreach (var upstream in upstreams)
-        {
-            var item = new JsonObject { ["name"] = upstream.Name, ["state"] = upstream.State, ["required"] = upstream.Required };
-            if (upstream.LastError is not null)
-            {
-                item["lastError"] = upstream.LastError;
-            }
-
-            if (upstream.StartupWaitEndsAt is { } endsAt)
-            {
-                item["startupWaitEndsAt"] = endsAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
-            }
-
-            list.Add(item);
-        }
-
-        var body = new JsonObject
-        {
-            ["status"] = status,
-            ["lifecycle"] = lifecycle.ToString().ToLowerInvariant(),
-            ["upstreams"] = list,
-        };
-        context.Response.StatusCode = lifecycle == LifecycleState.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
-        context.Response.ContentType = "application/json";
-        context.Response.Headers.CacheControl = "no-store";
-        return context.Response.WriteAsync(body.ToJsonString());
+        return ReadinessEndpoint.WriteAsync(context, Lifecycle.State, upstreams);
     }
 
     private static Task WriteText(HttpContext context, int status, string text)
