@@ -25,15 +25,24 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static GatewayProcess Start(string workingDirectory, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="ignoreHangup">Start it as <c>nohup</c> does: with SIGHUP ignored from exec on (a shell traps it and execs).</param>
+    public static GatewayProcess Start(string workingDirectory, IReadOnlyList<string> args, IReadOnlyDictionary<string, string>? environment = null,
+        bool ignoreHangup = false)
     {
-        var info = new ProcessStartInfo("dotnet")
+        var info = new ProcessStartInfo(ignoreHangup ? "sh" : "dotnet")
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (ignoreHangup)
+        {
+            info.ArgumentList.Add("-c");
+            info.ArgumentList.Add("trap '' HUP; exec \"$0\" \"$@\"");
+            info.ArgumentList.Add("dotnet");
+        }
+
         info.ArgumentList.Add(GatewayDll);
         foreach (var arg in args)
         {

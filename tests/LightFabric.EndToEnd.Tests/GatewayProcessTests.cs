@@ -29,11 +29,70 @@ public sealed class GatewayProcessTests
         Assert.Equal("ok", await ping.Content.ReadAsStringAsync());
         Assert.Equal("light-gateway", ping.Headers.GetValues("X-Gateway").Single());
         Assert.Equal("ok", await client.GetStringAsync("/health"));
-        Assert.Equal("ready", await client.GetStringAsync("/health/ready"));
+        Assert.Equal("ready", JsonDocument.Parse(await client.GetStringAsync("/health/ready")).RootElement.GetProperty("status").GetString());
 
         gateway.Signal(PosixSignalNumber.SIGTERM);
         Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(15)));
         Assert.Contains("light-gateway stopped", gateway.StdOut);
+    }
+
+    [Fact]
+    public async Task A_broken_upstream_command_leaves_the_listeners_open_and_readiness_names_it()
+    {
+        using var dir = QuickstartCopy();
+        var env = new Dictionary<string, string>(AnyPort)
+        {
+            ["MCP_ROUTER_SERVERS"] = """[{"name": "everything", "transport": "stdio", "command": ["npxx-no-such-command", "-y", "x"]}]""",
+            ["MCP_ROUTER_UPSTREAMSTARTUPWAITMS"] = "600000",
+        };
+        await using var gateway = GatewayProcess.Start(RepoPaths.Root, ["--dir", dir.Path], env);
+        var line = await gateway.WaitForLineAsync(l => l.Contains("listening on", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        using var client = new HttpClient { BaseAddress = new Uri(System.Text.RegularExpressions.Regex.Match(line, @"https?://[0-9.:]+").Value) };
+
+        Assert.Equal("ok", await client.GetStringAsync("/health"));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        JsonElement upstream;
+        HttpResponseMessage ready;
+        do
+        {
+            ready = await client.GetAsync("/health/ready");
+            upstream = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("upstreams")[0];
+        }
+        while (upstream.GetProperty("state").GetString() != "down" && DateTime.UtcNow < deadline && await Delay());
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("everything", upstream.GetProperty("name").GetString());
+        Assert.Equal("down", upstream.GetProperty("state").GetString());
+        Assert.Contains("npxx-no-such-command", upstream.GetProperty("lastError").GetString());
+
+        gateway.Signal(PosixSignalNumber.SIGTERM);
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+    }
+
+    [Fact]
+    public async Task Sigterm_turns_readiness_off_while_requests_are_served_and_a_second_sigterm_drains_at_once()
+    {
+        using var dir = QuickstartCopy();
+        var env = new Dictionary<string, string>(AnyPort) { ["SERVER_PRESTOPDELAYMS"] = "600000" };
+        await using var gateway = GatewayProcess.Start(RepoPaths.Root, ["--dir", dir.Path], env);
+        using var client = new HttpClient { BaseAddress = await gateway.WaitForReadyAsync() };
+
+        gateway.Signal(PosixSignalNumber.SIGTERM);
+        await gateway.WaitForLineAsync(l => l.Contains("server.preStopDelayMs", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("stopping", JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/ping")).StatusCode);
+
+        gateway.Signal(PosixSignalNumber.SIGTERM);
+        Assert.Equal(0, await gateway.WaitForExitAsync(TimeSpan.FromSeconds(15)));
+        Assert.Contains("light-gateway stopped", gateway.StdOut);
+    }
+
+    private static async Task<bool> Delay()
+    {
+        await Task.Delay(100);
+        return true;
     }
 
     [Fact]
@@ -57,6 +116,21 @@ public sealed class GatewayProcessTests
         var stillServing = await client.GetAsync("/ping");
         Assert.Equal(HttpStatusCode.OK, stillServing.StatusCode);
         Assert.Equal("reloaded", stillServing.Headers.GetValues("X-Gateway").Single());
+    }
+
+    [Fact]
+    public async Task Sighup_reloads_a_gateway_started_with_sighup_ignored_as_under_nohup()
+    {
+        using var dir = QuickstartCopy();
+        var values = Path.Combine(dir.ConfigDir, "values.yml");
+        await using var gateway = GatewayProcess.Start(RepoPaths.Root, ["--dir", dir.Path], AnyPort, ignoreHangup: true);
+        using var client = new HttpClient { BaseAddress = await gateway.WaitForReadyAsync() };
+        Assert.Equal("light-gateway", (await client.GetAsync("/ping")).Headers.GetValues("X-Gateway").Single());
+
+        File.WriteAllText(values, File.ReadAllText(values).Replace("X-Gateway: light-gateway", "X-Gateway: reloaded"));
+        gateway.Signal(PosixSignalNumber.SIGHUP);
+        await gateway.WaitForLineAsync(l => l.Contains("reload applied", StringComparison.Ordinal), TimeSpan.FromSeconds(20));
+        Assert.Equal("reloaded", (await client.GetAsync("/ping")).Headers.GetValues("X-Gateway").Single());
     }
 
     [Fact]
@@ -104,11 +178,40 @@ public sealed class GatewayProcessTests
         var port = ((IPEndPoint)busy.LocalEndpoint).Port;
         using var dir = QuickstartCopy();
 
-        var (code, _, stderr) = await GatewayProcess.RunAsync(RepoPaths.Root, ["--dir", dir.Path], new Dictionary<string, string> { ["SERVER_HTTPPORT"] = port.ToString() });
+        var (code, stdout, stderr) = await GatewayProcess.RunAsync(RepoPaths.Root, ["--dir", dir.Path], new Dictionary<string, string> { ["SERVER_HTTPPORT"] = port.ToString() });
 
         Assert.Equal(3, code);
         Assert.Contains($"127.0.0.1:{port}", stderr);
         Assert.Contains("address already in use", stderr);
+        AssertOneLineWithoutStack(stdout, stderr);
+    }
+
+    [Fact]
+    public async Task A_bad_tls_certificate_exits_with_one_line_and_no_stack()
+    {
+        using var dir = QuickstartCopy();
+        dir.WriteConfig("not-a-certificate.pem", "this is not PEM\n");
+        var env = new Dictionary<string, string>(AnyPort)
+        {
+            ["SERVER_ENABLEHTTPS"] = "true",
+            ["SERVER_HTTPSPORT"] = "0",
+            ["SERVER_TLSCERTPATH"] = "config/not-a-certificate.pem",
+            ["SERVER_TLSKEYPATH"] = "config/not-a-certificate.pem",
+        };
+
+        var (code, stdout, stderr) = await GatewayProcess.RunAsync(RepoPaths.Root, ["--dir", dir.Path], env);
+
+        Assert.Equal(3, code);
+        Assert.Contains("tlsCertPath", stderr);
+        AssertOneLineWithoutStack(stdout, stderr);
+    }
+
+    /// <summary>A known startup failure is one line on stderr: no stack trace, and no ERROR record repeating it.</summary>
+    private static void AssertOneLineWithoutStack(string stdout, string stderr)
+    {
+        Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain("   at ", stdout + stderr);
+        Assert.DoesNotContain(" ERROR ", stdout);
     }
 
     [Fact]

@@ -39,7 +39,7 @@ internal sealed class DemoModelBuilder : IRuntimeModelBuilder<DemoModel>
 internal static class DemoRuntime
 {
     public const string EmbeddedDemo = "message: ${demo.message:embedded}\ndelayMs: ${demo.delayMs:0}\nvalid: ${demo.valid:true}\n";
-    public const string EmbeddedServer = "ip: ${server.ip:127.0.0.1}\nhttpPort: ${server.httpPort:0}\nenableHttp: true\nshutdownGracefulPeriod: ${server.shutdownGracefulPeriod:2000}\n";
+    public const string EmbeddedServer = "ip: ${server.ip:127.0.0.1}\nhttpPort: ${server.httpPort:0}\nenableHttp: true\nshutdownGracefulPeriod: ${server.shutdownGracefulPeriod:2000}\npreStopDelayMs: ${server.preStopDelayMs:0}\n";
     public const string EmbeddedStartup = """
         host: ${startup.host:test.host}
         serviceId: ${server.serviceId:com.example.demo-1.0.0}
@@ -60,7 +60,7 @@ internal static class DemoRuntime
         ["values.yml"] = "{}\n",
     });
 
-    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null)
+    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null, TimeProvider? time = null)
     {
         var options = new RuntimeOptions
         {
@@ -71,6 +71,7 @@ internal static class DemoRuntime
             Logging = new LoggingControl(LogFilter.Parse("debug"), "test"),
             IpOverride = "127.0.0.1",
             ExtraLoggerProviders = logs is null ? [] : [logs],
+            TimeProvider = time ?? TimeProvider.System,
         };
         return new LightRuntime<DemoModel>(options, _ => new DemoModelBuilder(), Respond);
     }

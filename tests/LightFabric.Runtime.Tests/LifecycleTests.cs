@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json;
 using LightFabric.Config;
 using LightFabric.Runtime.Hosting;
 using LightFabric.Runtime.Modules;
 using LightFabric.Testing;
+using Microsoft.Extensions.Time.Testing;
 
 namespace LightFabric.Runtime.Tests;
 
@@ -21,6 +23,10 @@ public sealed class LifecycleTests
         Assert.Equal("ok", await client.GetStringAsync("/health"));
         var ready = await client.GetAsync("/health/ready");
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        var body = JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("ready", body.GetProperty("status").GetString());
+        Assert.Equal("ready", body.GetProperty("lifecycle").GetString());
+        Assert.Equal(0, body.GetProperty("upstreams").GetArrayLength());
         Assert.Equal(LifecycleState.Ready, runtime.Lifecycle.State);
 
         await runtime.StopAsync();
@@ -47,6 +53,48 @@ public sealed class LifecycleTests
 
         Assert.Equal("finished", await slow);
         await stopping;
+        Assert.Equal(LifecycleState.Stopped, runtime.Lifecycle.State);
+    }
+
+    [Fact]
+    public async Task A_stop_request_turns_readiness_off_for_the_pre_stop_delay_while_requests_are_still_served()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", "demo.message: still-serving\nserver.preStopDelayMs: 10000\n");
+        var time = new FakeTimeProvider();
+        await using var runtime = DemoRuntime.Create(dir, time: time);
+        await runtime.StartAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(runtime.Addresses[0]) };
+        var shutdown = runtime.WaitForShutdownAsync();
+
+        runtime.RequestStop();
+
+        var ready = await client.GetAsync("/health/ready");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("stopping", JsonDocument.Parse(await ready.Content.ReadAsStringAsync()).RootElement.GetProperty("status").GetString());
+        Assert.Equal("still-serving", await client.GetStringAsync("/"));
+        Assert.Equal(LifecycleState.PreStop, runtime.Lifecycle.State);
+        Assert.False(shutdown.IsCompleted);
+
+        time.Advance(TimeSpan.FromSeconds(10));
+        await shutdown;
+        Assert.Equal(LifecycleState.Stopped, runtime.Lifecycle.State);
+    }
+
+    [Fact]
+    public async Task A_second_stop_request_skips_the_rest_of_the_pre_stop_delay()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", "server.preStopDelayMs: 600000\n");
+        await using var runtime = DemoRuntime.Create(dir, time: new FakeTimeProvider());
+        await runtime.StartAsync();
+        var shutdown = runtime.WaitForShutdownAsync();
+
+        runtime.RequestStop();
+        Assert.Equal(LifecycleState.PreStop, runtime.Lifecycle.State);
+        runtime.RequestStop();
+
+        await shutdown;
         Assert.Equal(LifecycleState.Stopped, runtime.Lifecycle.State);
     }
 

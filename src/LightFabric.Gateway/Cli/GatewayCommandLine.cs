@@ -107,6 +107,12 @@ public static class GatewayCommandLine
             await stderr.WriteLineAsync($"light-gateway: {ex.Message}");
             return ExitCodes.ListenerFailed;
         }
+        catch (OperationCanceledException) when (runtime.Stopping.IsCancellationRequested || runtime.Lifecycle.State >= LifecycleState.Draining)
+        {
+            // SIGTERM/SIGINT while the upstream servers were still starting.
+            await stderr.WriteLineAsync("light-gateway: stopped before it was ready");
+            return ExitCodes.Ok;
+        }
 
         runtime.EnableReloadOnHangup();
         await runtime.WaitForShutdownAsync();

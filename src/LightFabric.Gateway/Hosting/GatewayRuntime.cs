@@ -1,6 +1,7 @@
 using LightFabric.Config;
 using LightFabric.Gateway.Chains;
 using LightFabric.Gateway.Handlers;
+using LightFabric.Gateway.Handlers.Mcp;
 using LightFabric.Mcp.Routing;
 using LightFabric.Runtime.Hosting;
 using LightFabric.Runtime.Logging;
@@ -33,8 +34,16 @@ public static class GatewayRuntime
         new(options,
             loggerFactory =>
             {
-                var mcp = new McpRouterHost(loggerFactory);
+                var mcp = new McpRouterHost(loggerFactory, options.TimeProvider);
                 return new GatewayModelBuilder(HandlerRegistry.CreateDefault(mcp), loggerFactory, mcp);
             },
-            GatewayRequestDispatcher.DispatchAsync);
+            GatewayRequestDispatcher.DispatchAsync,
+            Upstreams);
+
+    /// <summary>The upstream MCP servers of the model's mcp handler, for /health/ready.</summary>
+    private static IReadOnlyList<UpstreamHealth> Upstreams(GatewayModel model) =>
+        model.ActiveHandlers.Values.OfType<McpHandler>()
+            .SelectMany(h => h.Router.Upstreams())
+            .Select(u => new UpstreamHealth(u.Name, u.Status.ToString().ToLowerInvariant(), u.Required, u.Reason, u.StartupWaitEndsAt))
+            .ToArray();
 }

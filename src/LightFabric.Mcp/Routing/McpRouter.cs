@@ -35,6 +35,12 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
     private volatile ToolCatalog _catalog = ToolCatalog.Empty;
     private volatile bool _active;
 
+    /// <summary>This generation's servers as configured, published once acquired (read by readiness at any time).</summary>
+    private volatile IReadOnlyList<(UpstreamServerEntry Entry, UpstreamServer Server)> _acquired = [];
+
+    /// <summary>While activation waits for the required servers: when that wait runs out (UTC ticks); 0 otherwise.</summary>
+    private long _startupWaitEndsAtTicks;
+
     public McpRouter(McpRouterSettings settings, McpRouterHost host, IToolCallPolicy? policy = null)
     {
         Settings = settings;
@@ -72,16 +78,22 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
     public IToolCallPolicy? Policy => _policy;
 
     /// <summary>
-    /// Starts (or reuses) the upstream servers, waits up to <see cref="McpRouterSettings.UpstreamStartupWait"/>
-    /// for their first tool lists and builds the catalog. Throws <see cref="McpConfigurationException"/>
-    /// when tool names collide beyond what the prefix mode resolves; nothing stays acquired then.
+    /// Starts (or reuses) the upstream servers, waits up to <see cref="McpRouterSettings.UpstreamStartupWait"/> for the
+    /// first tool lists of the required ones (<see cref="UpstreamServerEntry.Required"/>; the others' tools join when
+    /// they list them) and builds the catalog. Throws <see cref="McpConfigurationException"/> when tool names collide
+    /// beyond what the prefix mode resolves; nothing stays acquired then.
     /// </summary>
     public async Task ActivateAsync(CancellationToken cancellationToken)
     {
+        var acquired = new List<(UpstreamServerEntry, UpstreamServer)>();
         foreach (var entry in Settings.Servers)
         {
-            _servers[entry.Settings.Name] = _host.Upstreams.Acquire(entry.Settings);
+            var server = _host.Upstreams.Acquire(entry.Settings);
+            _servers[entry.Settings.Name] = server;
+            acquired.Add((entry, server));
         }
+
+        _acquired = acquired;
 
         // Subscribed before the first catalog is built, so a tool list that changes while the router starts is
         // not missed: a change before the build is in the build; one after it finds the router active (see below).
@@ -92,16 +104,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
 
         try
         {
-            var waits = _servers.Values.Select(async server =>
-            {
-                if (!await server.WaitForFirstToolsAsync(Settings.UpstreamStartupWait, cancellationToken).ConfigureAwait(false))
-                {
-                    _logger.LogWarning(
-                        "Upstream MCP server {Server} has not listed its tools within {Seconds} s ({State}); its tools appear when it does",
-                        server.Name, Settings.UpstreamStartupWait.TotalSeconds, server.State.Reason ?? server.State.Status.ToString());
-                }
-            });
-            await Task.WhenAll(waits).ConfigureAwait(false);
+            await WaitForRequiredServersAsync(acquired, cancellationToken).ConfigureAwait(false);
 
             ToolCatalog catalog;
             lock (_catalogLock)
@@ -139,10 +142,71 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         }
     }
 
+    /// <summary>Every configured upstream server of this generation with its state, for readiness.</summary>
+    public IReadOnlyList<UpstreamReadiness> Upstreams()
+    {
+        var ticks = Volatile.Read(ref _startupWaitEndsAtTicks);
+        DateTimeOffset? waitEndsAt = ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
+        var acquired = _acquired;
+        if (acquired.Count == 0)
+        {
+            return Settings.Servers.Select(e => new UpstreamReadiness(e.Settings.Name, e.Required, UpstreamStatus.Starting, null, null)).ToArray();
+        }
+
+        return acquired.Select(a =>
+        {
+            var state = a.Server.State;
+            var waitingFor = a.Entry.Required && state.Status != UpstreamStatus.Up ? waitEndsAt : null;
+            return new UpstreamReadiness(a.Entry.Settings.Name, a.Entry.Required, state.Status, state.Reason, waitingFor);
+        }).ToArray();
+    }
+
+    /// <summary>
+    /// Waits for the first tool lists of the required servers, each until it is listed or the startup wait (on the
+    /// host's clock) runs out; a server that fails meanwhile is retried by its supervisor and may still make it.
+    /// </summary>
+    private async Task WaitForRequiredServersAsync(List<(UpstreamServerEntry Entry, UpstreamServer Server)> acquired, CancellationToken cancellationToken)
+    {
+        var required = acquired.Where(a => a.Entry.Required).Select(a => a.Server).ToArray();
+        if (required.Length == 0)
+        {
+            return;
+        }
+
+        var clock = _host.TimeProvider;
+        var wait = Settings.UpstreamStartupWait;
+        using var waitOver = new CancellationTokenSource(wait, clock);
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, waitOver.Token);
+
+        // Published after the timer exists, so whoever reads the end time and then moves the clock is seen by it.
+        Volatile.Write(ref _startupWaitEndsAtTicks, (clock.GetUtcNow() + wait).UtcTicks);
+        try
+        {
+            await Task.WhenAll(required.Select(async server =>
+            {
+                try
+                {
+                    await server.WaitForFirstToolsAsync(Timeout.InfiniteTimeSpan, waiting.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                {
+                    _logger.LogWarning(
+                        "Upstream MCP server {Server} has not listed its tools within {Seconds} s ({State}); its tools appear when it does",
+                        server.Name, wait.TotalSeconds, server.State.Reason ?? server.State.Status.ToString());
+                }
+            })).ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _startupWaitEndsAtTicks, 0);
+        }
+    }
+
     /// <summary>Lets go of this generation's upstream servers (stopped when no generation uses them).</summary>
     public async ValueTask DisposeAsync()
     {
         _active = false;
+        _acquired = [];
         foreach (var server in _servers.Values)
         {
             server.ToolsChanged -= OnUpstreamToolsChanged;

@@ -11,9 +11,11 @@ namespace LightFabric.Mcp.Routing;
 /// </summary>
 public sealed class McpRouterHost : IAsyncDisposable
 {
-    public McpRouterHost(ILoggerFactory loggerFactory)
+    /// <param name="timeProvider">The clock of upstream startup waits; the system clock when null.</param>
+    public McpRouterHost(ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
     {
         LoggerFactory = loggerFactory;
+        TimeProvider = timeProvider ?? TimeProvider.System;
         HttpClient = new HttpClient(new SocketsHttpHandler
         {
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
@@ -32,6 +34,8 @@ public sealed class McpRouterHost : IAsyncDisposable
     }
 
     public ILoggerFactory LoggerFactory { get; }
+
+    public TimeProvider TimeProvider { get; }
 
     public HttpClient HttpClient { get; }
 

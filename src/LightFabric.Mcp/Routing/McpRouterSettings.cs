@@ -69,7 +69,16 @@ public enum ToolPrefixMode
 }
 
 /// <summary>One <c>servers:</c> entry: the connection settings plus how its tools are published.</summary>
-public sealed record UpstreamServerEntry(UpstreamServerSettings Settings, string Prefix, ToolNameFilter Filter);
+/// <param name="Required">
+/// Whether startup (and a reload) waits for its first tool list, up to <see cref="McpRouterSettings.UpstreamStartupWait"/>,
+/// before turning ready; the tools of one that is not required join the catalog when it lists them.
+/// </param>
+public sealed record UpstreamServerEntry(UpstreamServerSettings Settings, string Prefix, ToolNameFilter Filter, bool Required = true);
+
+/// <summary>One configured upstream server of a router generation as readiness reports it.</summary>
+/// <param name="Reason">Why it is down or stopped; null while starting or up.</param>
+/// <param name="StartupWaitEndsAt">While activation still waits for this (required) server: when the wait runs out.</param>
+public sealed record UpstreamReadiness(string Name, bool Required, UpstreamStatus Status, string? Reason, DateTimeOffset? StartupWaitEndsAt);
 
 public enum ConfiguredToolKind
 {

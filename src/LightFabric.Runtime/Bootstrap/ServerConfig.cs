@@ -20,6 +20,12 @@ public sealed record ServerConfig
     /// <summary>Milliseconds in-flight requests get to finish after SIGTERM.</summary>
     public int ShutdownGracefulPeriod { get; init; } = 2000;
 
+    /// <summary>
+    /// Milliseconds between SIGTERM and draining: <c>/health/ready</c> answers 503 while the listeners still accept, so a
+    /// load balancer stops sending before connections are refused.
+    /// </summary>
+    public int PreStopDelayMs { get; init; } = 5000;
+
     public IEnumerable<string> Validate()
     {
         if (!EnableHttp && !EnableHttps)
@@ -50,6 +56,11 @@ public sealed record ServerConfig
         if (ShutdownGracefulPeriod < 0)
         {
             yield return $"server.yml: shutdownGracefulPeriod: {ShutdownGracefulPeriod} must be zero or more milliseconds";
+        }
+
+        if (PreStopDelayMs < 0)
+        {
+            yield return $"server.yml: preStopDelayMs: {PreStopDelayMs} must be zero or more milliseconds";
         }
     }
 }

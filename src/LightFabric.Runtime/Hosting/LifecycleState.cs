@@ -7,8 +7,14 @@ public enum LifecycleState
     BootstrapRemote,
     BuildRuntime,
     BindListeners,
+
+    /// <summary>Listening (health answers) while the model's resources start: required upstream servers, key sets.</summary>
+    Activate,
     RegisterController,
     Ready,
+
+    /// <summary>SIGTERM received: not ready, still serving, for server.yml preStopDelayMs; then <see cref="Draining"/>.</summary>
+    PreStop,
     Draining,
     Stopped,
 }

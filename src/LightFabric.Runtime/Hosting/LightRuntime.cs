@@ -31,22 +31,33 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     private readonly IRuntimeModelBuilder<TModel> _builder;
     private readonly IRuntimeModelActivator<TModel>? _activator;
     private readonly Func<HttpContext, TModel, Task> _handleRequest;
+    private readonly Func<TModel, IReadOnlyList<UpstreamHealth>>? _upstreams;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
+    private readonly TaskCompletionSource _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _skipPreStop = new();
     private volatile RuntimeState<TModel>? _state;
+
+    /// <summary>The model being activated at startup, while listeners already answer health probes.</summary>
+    private volatile TModel? _activating;
+    private ServerConfig _server = new();
+    private int _stopRequested;
     private WebApplication? _app;
     private PosixSignalRegistration? _hangup;
     private bool _retired;
 
     /// <param name="createBuilder">Creates the model builder with the runtime's logger factory.</param>
+    /// <param name="upstreams">What a model depends on, listed by <c>/health/ready</c>.</param>
     public LightRuntime(
         RuntimeOptions options,
         Func<ILoggerFactory, IRuntimeModelBuilder<TModel>> createBuilder,
-        Func<HttpContext, TModel, Task> handleRequest)
+        Func<HttpContext, TModel, Task> handleRequest,
+        Func<TModel, IReadOnlyList<UpstreamHealth>>? upstreams = null)
     {
         _options = options;
         _handleRequest = handleRequest;
+        _upstreams = upstreams;
         _loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(b =>
         {
             b.AddLightConsole(options.LogFormat, options.Logging);
@@ -77,21 +88,37 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     /// <summary>Fires when the host starts stopping (SIGTERM, SIGINT or <see cref="StopAsync"/>).</summary>
     public CancellationToken Stopping => _app?.Lifetime.ApplicationStopping ?? CancellationToken.None;
 
+    /// <summary>Completes once the listeners are open (<see cref="Addresses"/> is set), before the model is active.</summary>
+    public Task Listening => _listening.Task;
+
     /// <summary>
-    /// Bootstraps, builds and binds. Throws <see cref="ConfigException"/> for invalid configuration and
-    /// <see cref="ListenerBindException"/> when a listener cannot be opened; nothing is left running then.
+    /// Bootstraps, builds, binds the listeners and then activates the model (starting what it needs, e.g. the required
+    /// upstream servers), so health probes are answered while that runs; returns once ready. Throws
+    /// <see cref="ConfigException"/> for invalid configuration and <see cref="ListenerBindException"/> when a listener
+    /// cannot be opened, and <see cref="OperationCanceledException"/> when a stop was requested before it was ready;
+    /// nothing is left running then.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _listening.TrySetException(ex);
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
     {
         Lifecycle.MoveTo(LifecycleState.BootstrapLocal);
         var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
 
         Lifecycle.MoveTo(LifecycleState.BuildRuntime);
         var (state, server) = BuildState(configuration);
-        await ActivateAsync(state.Model, cancellationToken).ConfigureAwait(false);
-        ApplyLoggingBaseline(configuration);
-        _state = state;
-        Modules.Replace(state.Modules);
+        _server = server;
 
         Lifecycle.MoveTo(LifecycleState.BindListeners);
         _app = CreateApp(server);
@@ -102,24 +129,90 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         catch (Exception ex) when (FindSocketError(ex) is { } socketError)
         {
             await DisposeAppAsync().ConfigureAwait(false);
-            await RetireCurrentAsync().ConfigureAwait(false);
             throw new ListenerBindException(DescribeBindFailure(server, socketError), ex);
         }
         catch (IOException ex)
         {
             await DisposeAppAsync().ConfigureAwait(false);
-            await RetireCurrentAsync().ConfigureAwait(false);
             throw new ListenerBindException($"cannot open the listeners from server.yml: {ex.Message}", ex);
         }
 
         Addresses = _app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<IServerAddressesFeature>()?.Addresses.ToArray() ?? [];
-        _app.Lifetime.ApplicationStopping.Register(() => Lifecycle.MoveTo(LifecycleState.Draining));
+        var stopping = _app.Lifetime.ApplicationStopping;
+        stopping.Register(() => Lifecycle.MoveTo(LifecycleState.Draining));
 
-        // Controller registration arrives with the portal; until then the service is ready once listening.
+        // Listening from here on: /health answers and /health/ready says what startup waits for.
+        Lifecycle.MoveTo(LifecycleState.Activate);
+        _activating = state.Model;
+        _listening.TrySetResult();
+        _logger.LogInformation("{Service} listening on {Addresses}; starting", _options.ServiceName, string.Join(", ", Addresses));
+        try
+        {
+            using var activation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
+            await ActivateAsync(state.Model, activation.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            _activating = null;
+            await DisposeAppAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        ApplyLoggingBaseline(configuration);
+        _state = state;
+        _activating = null;
+        Modules.Replace(state.Modules);
+
+        // Controller registration arrives with the portal; until then the service is ready once activated.
         Lifecycle.MoveTo(LifecycleState.RegisterController);
         Lifecycle.MoveTo(LifecycleState.Ready);
         _logger.LogInformation("{Service} ready: listening on {Addresses}", _options.ServiceName, string.Join(", ", Addresses));
+    }
+
+    /// <summary>
+    /// What SIGTERM does: <c>/health/ready</c> answers 503 for server.yml preStopDelayMs while requests are still served,
+    /// then the runtime drains and stops (<see cref="WaitForShutdownAsync"/> returns). A second request skips the rest
+    /// of the delay.
+    /// </summary>
+    public void RequestStop()
+    {
+        if (Interlocked.Exchange(ref _stopRequested, 1) != 0)
+        {
+            StopNow();
+            return;
+        }
+
+        _ = StopAfterPreStopAsync();
+    }
+
+    /// <summary>What SIGINT (Ctrl-C) and SIGQUIT do: drain and stop without the pre-stop delay.</summary>
+    public void StopNow()
+    {
+        Interlocked.Exchange(ref _stopRequested, 1);
+        _skipPreStop.Cancel();
+        _app?.Lifetime.StopApplication();
+    }
+
+    private async Task StopAfterPreStopAsync()
+    {
+        var delay = TimeSpan.FromMilliseconds(_server.PreStopDelayMs);
+        if (delay > TimeSpan.Zero && Lifecycle.IsReady)
+        {
+            Lifecycle.MoveTo(LifecycleState.PreStop);
+            _logger.LogInformation(
+                "Stop requested: /health/ready answers 503 for {Delay} ms (server.preStopDelayMs) while requests are still served; then draining",
+                _server.PreStopDelayMs);
+            try
+            {
+                await Task.Delay(delay, _options.TimeProvider, _skipPreStop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+
+        _app?.Lifetime.StopApplication();
     }
 
     /// <summary>
@@ -132,12 +225,17 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         return BuildState(configuration).State;
     }
 
-    /// <summary>Reload on SIGHUP until the process stops.</summary>
+    /// <summary>Reload on SIGHUP until the process stops, also when the process was started with SIGHUP ignored (nohup).</summary>
     public void EnableReloadOnHangup()
     {
         if (OperatingSystem.IsWindows())
         {
             return;
+        }
+
+        if (InheritedSignalDisposition.ResetIgnoredHangup())
+        {
+            _logger.LogDebug("SIGHUP was ignored when the process started (nohup?); it reloads the configuration all the same");
         }
 
         _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
@@ -225,6 +323,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _hangup?.Dispose();
+        _skipPreStop.Cancel();
         await DisposeAppAsync().ConfigureAwait(false);
         await RetireCurrentAsync().ConfigureAwait(false);
         if (_builder is IAsyncDisposable builder)
@@ -234,6 +333,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
 
         _loggerFactory.Dispose();
         _reloadLock.Dispose();
+        _skipPreStop.Dispose();
     }
 
     private async Task ActivateAsync(TModel model, CancellationToken cancellationToken)
@@ -396,8 +496,8 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         // Registered as an instance, so the host logs through it without disposing it.
-        builder.Services.AddSingleton(_loggerFactory);
-        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.AddSingleton<ILoggerFactory>(new HostLoggerFactory(_loggerFactory));
+        builder.Services.AddSingleton<IHostLifetime>(new StopSignals(RequestStop, StopNow));
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(server.ShutdownGracefulPeriod));
         builder.WebHost.UseKestrel(k => KestrelListeners.Configure(k, server, _options.RootDirectory, _options.IpOverride));
 
@@ -417,13 +517,25 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
 
         if (path == "/health/ready")
         {
-            return Lifecycle.IsReady
-                ? WriteText(context, StatusCodes.Status200OK, "ready")
-                : WriteText(context, StatusCodes.Status503ServiceUnavailable, Lifecycle.State.ToString().ToLowerInvariant());
+            return WriteReadinessAsync(context);
         }
 
-        var state = _state!;
+        if (_state is not { } state)
+        {
+            // Listening while the model starts: only the health endpoints are served yet.
+            context.Response.Headers.RetryAfter = "5";
+            return WriteText(context, StatusCodes.Status503ServiceUnavailable,
+                $"{_options.ServiceName} is starting; retry shortly (GET /health/ready says what it waits for)");
+        }
+
         return _handleRequest(context, state.Model);
+    }
+
+    private Task WriteReadinessAsync(HttpContext context)
+    {
+        var model = _state?.Model ?? _activating;
+        var upstreams = model is null || _upstreams is null ? [] : _upstreams(model);
+        return ReadinessEndpoint.WriteAsync(context, Lifecycle.State, upstreams);
     }
 
     private static Task WriteText(HttpContext context, int status, string text)

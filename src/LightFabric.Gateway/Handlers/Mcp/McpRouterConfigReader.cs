@@ -423,7 +423,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             MaxRestartDelay = Millis(entry, "maxRestartDelayMs", key) ?? defaults.MaxRestartDelay,
             HealthCheckInterval = Millis(entry, "healthCheckIntervalMs", key) ?? defaults.HealthCheckInterval,
         };
-        return ok ? new UpstreamServerEntry(settings, prefix, filter) : null;
+        return ok ? new UpstreamServerEntry(settings, prefix, filter, Bool(entry, "required") ?? true) : null;
     }
 
     /// <summary><c>command: [prog, args…]</c>, or <c>command: prog</c> with <c>args: [...]</c> as MCP client configs write it.</summary>
