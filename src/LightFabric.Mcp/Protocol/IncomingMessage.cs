@@ -19,6 +19,13 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
     /// </summary>
     public static IncomingMessage Parse(ReadOnlySpan<byte> body, int maxDepth)
     {
+        // System.Text.Json parses what it cannot write again (escaped lone surrogates); such a message is refused
+        // here, once, so no path (tools, HTTP tools, resources, prompts, stateless or not) relays it.
+        if (JsonTextCheck.Scan(body, maxDepth) is { } problem)
+        {
+            throw Refusal(problem, body, maxDepth);
+        }
+
         JsonNode? node;
         try
         {
@@ -26,10 +33,7 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
         }
         catch (JsonException ex)
         {
-            var detail = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
-                ? $"the message is nested deeper than {maxDepth} levels (mcp-router.yml maxJsonDepth)"
-                : $"the body is not valid JSON ({FirstSentence(ex.Message)})";
-            throw new McpException(McpErrorCodes.ParseError, "Parse error: " + detail, httpStatus: 400);
+            throw ParseError(ex.Message, maxDepth);
         }
 
         if (node is JsonArray)
@@ -81,7 +85,59 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
         id is JsonValue value && (value.GetValueKind() == JsonValueKind.String || (value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out _)));
 
     private static McpException Invalid(string detail, JsonNode? id = null) =>
-        new(McpErrorCodes.InvalidRequest, "Invalid Request: " + detail, id is null ? null : new JsonObject { ["id"] = id.DeepClone() }, 400);
+        new(McpErrorCodes.InvalidRequest, "Invalid Request: " + detail, IdData(id), 400);
+
+    private static McpException InvalidParams(string detail, JsonNode? id) =>
+        new(McpErrorCodes.InvalidParams, "Invalid params: " + detail, IdData(id), 400);
+
+    private static JsonObject? IdData(JsonNode? id) => id is null ? null : new JsonObject { ["id"] = id.DeepClone() };
+
+    private static McpException ParseError(string readerMessage, int maxDepth)
+    {
+        var detail = readerMessage.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            ? $"the message is nested deeper than {maxDepth} levels (mcp-router.yml maxJsonDepth)"
+            : $"the body is not valid JSON ({FirstSentence(readerMessage)})";
+        return new McpException(McpErrorCodes.ParseError, "Parse error: " + detail, httpStatus: 400);
+    }
+
+    /// <summary>The refusal of a message whose text is wrong: -32602 naming the place inside params, else -32700/-32600.</summary>
+    private static McpException Refusal(JsonTextProblem found, ReadOnlySpan<byte> body, int maxDepth)
+    {
+        if (found.Kind == JsonTextProblemKind.Syntax)
+        {
+            return ParseError(found.Detail, maxDepth);
+        }
+
+        var problem = JsonTextCheck.Locate(body, maxDepth) ?? found;
+        var where = problem.Location.Length == 0 ? "the message" : problem.Location;
+        var inParams = problem.Location == "params" || problem.Location.StartsWith("params.", StringComparison.Ordinal)
+            || problem.Location.StartsWith("params[", StringComparison.Ordinal) || problem.Location.StartsWith("params ", StringComparison.Ordinal);
+        if (inParams)
+        {
+            return InvalidParams($"{where} {problem.Detail}", ReadableId(body, maxDepth));
+        }
+
+        return problem.Kind == JsonTextProblemKind.LoneSurrogate
+            ? new McpException(McpErrorCodes.ParseError, $"Parse error: {where} {problem.Detail}", httpStatus: 400)
+            : Invalid($"{where}: {problem.Detail}");
+    }
+
+    /// <summary>The id of a message refused for something inside params, when the id itself can be written back.</summary>
+    private static JsonNode? ReadableId(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        try
+        {
+            var id = (JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth }) as JsonObject)?["id"];
+            return id is JsonValue value && IsValidId(value)
+                ? value.GetValueKind() == JsonValueKind.String ? JsonValue.Create(value.GetValue<string>()) : JsonValue.Create(value.GetValue<long>())
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // A duplicate member at the top level or an unwritable id: answered without an id.
+            return null;
+        }
+    }
 
     private static string FirstSentence(string text)
     {
