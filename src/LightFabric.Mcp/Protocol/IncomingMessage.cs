@@ -29,11 +29,13 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth });
+            // Duplicate members are refused: which of two ids or methods is meant cannot be told.
+            node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
-            throw ParseError(ex.Message, maxDepth);
+            // The text is valid JSON (the scan read it all), so this is a duplicate member.
+            throw JsonTextCheck.Locate(body, maxDepth) is { } duplicate ? Refusal(duplicate, body, maxDepth) : ParseError(ex.Message, maxDepth);
         }
 
         if (node is JsonArray)
@@ -68,6 +70,11 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
             if (parameters is not null and not JsonObject and not JsonArray)
             {
                 throw Invalid("\"params\" must be an object", hasId ? id : null);
+            }
+
+            if (McpParamsShape.Problem(method, parameters) is { } shapeProblem)
+            {
+                throw InvalidParams(shapeProblem, hasId ? id : null);
             }
 
             return new IncomingMessage(hasId ? IncomingMessageKind.Request : IncomingMessageKind.Notification, id, method, parameters, message);
@@ -119,7 +126,7 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
 
         return problem.Kind == JsonTextProblemKind.LoneSurrogate
             ? new McpException(McpErrorCodes.ParseError, $"Parse error: {where} {problem.Detail}", httpStatus: 400)
-            : Invalid($"{where}: {problem.Detail}");
+            : Invalid($"{where} {problem.Detail}");
     }
 
     /// <summary>The id of a message refused for something inside params, when the id itself can be written back.</summary>

@@ -123,7 +123,7 @@ public static class JsonTextCheck
                         if (!frame.Names!.Add(name))
                         {
                             return new JsonTextProblem(JsonTextProblemKind.DuplicateMember, Path(frames, null),
-                                $"the member \"{name}\" appears twice; each member may appear once");
+                                $"has the member \"{name}\" twice; each member may appear once");
                         }
 
                         frame.Member = name;

@@ -199,6 +199,26 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
             }
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A defect of the gateway, not of the request (client input is refused before dispatch): this call fails
+            // alone, with one line in the log; the stack is at debug.
+            logger.LogError("MCP request {Method} of session {SessionId} failed inside the gateway: {Error}: {Message}",
+                message.Method, session.Id, ex.GetType().Name, ex.Message);
+            logger.LogDebug(ex, "MCP request {Method} failed", message.Method);
+            var internalError = new McpException(McpErrorCodes.InternalError, "Internal error: the gateway failed to process this request; see its log");
+            if (related.Started)
+            {
+                var buffer = new ArrayBufferWriter<byte>(256);
+                JsonRpcWriter.WriteError(buffer, message.Id, internalError.Code, internalError.Message, null);
+                await related.CompleteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            }
+            else
+            {
+                await related.CloseAsync().ConfigureAwait(false);
+                await WriteErrorAsync(http, message.Id, internalError, mode).ConfigureAwait(false);
+            }
+        }
         finally
         {
             session.EndRequest(key, cts);

@@ -11,6 +11,11 @@ namespace LightFabric.Gateway.Tests.Mcp;
 /// </summary>
 public sealed class MalformedInputTests
 {
+    private const string HttpToolOnly = """
+        mcp-router.tools:
+          - {name: health_check, targetHost: "http://127.0.0.1:9", path: /ping, method: GET}
+        """;
+
     private static string Config => McpGatewayConfig.With($$"""
         mcp-router.tools:
           - {name: health_check, targetHost: "http://127.0.0.1:9", path: /ping, method: GET}
@@ -78,6 +83,62 @@ public sealed class MalformedInputTests
         // A well-formed pair and the character itself pass; the shared stdio upstream still answers.
         var pair = await wire.CallToolAsync("echo", JsonNode.Parse("""{"message":"\ud83d\ude00 😀"}""")!.AsObject());
         Assert.Equal("Echo: 😀 😀", McpWire.FirstText(pair));
+    }
+
+    [Fact]
+    public async Task Duplicate_members_and_params_of_the_wrong_shape_get_400_with_what_and_where_never_500()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(HttpToolOnly));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+
+        (string Body, int Code, string Says)[] cases =
+        [
+            ("""{"jsonrpc":"2.0","id":1,"method":"ping","id":2}""", -32600, "the message has the member \"id\" twice"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"ping","method":"tools/list"}""", -32600, "\"method\" twice"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"health_check","arguments":{"a":1,"b":{"c":1,"c":2}}}}""", -32602, "params.arguments.b has the member \"c\" twice"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":["health_check"]}""", -32602, "params must be an object"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":7}}""", -32602, "params.name must be a non-empty string"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"health_check","arguments":[1]}}""", -32602, "params.arguments must be an object"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"health_check","_meta":[]}}""", -32602, "params._meta must be an object"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"health_check","_meta":{"progressToken":{"a":1}}}}""", -32602, "params._meta.progressToken"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":5}}""", -32602, "params.cursor must be a string"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"resources/read","params":{"uri":{"x":1}}}""", -32602, "params.uri must be a string"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"resources/read"}""", -32602, "resources/read needs params.uri"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"prompts/get","params":{"name":"p","arguments":"x"}}""", -32602, "params.arguments must be an object"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"completion/complete","params":{"ref":"x","argument":{}}}""", -32602, "params.ref must be an object"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"completion/complete","params":{"ref":{"type":1},"argument":{}}}""", -32602, "params.ref.type must be a string"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"logging/setLevel","params":{"level":["debug"]}}""", -32602, "params.level must be a string"),
+            ("""{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":{"id":1}}}""", -32602, "params.requestId must be a string or an integer"),
+            ("""{"jsonrpc":"2.0","method":"notifications/initialized","params":[]}""", -32602, "params must be an object"),
+        ];
+        foreach (var (body, code, says) in cases)
+        {
+            var reply = await wire.SendAsync(body);
+            Assert.True(reply.Status == HttpStatusCode.BadRequest && reply.ErrorCode == code, $"{body} → {(int)reply.Status} {reply.Raw}");
+            Assert.Contains(says, reply.ErrorMessage);
+        }
+
+        // Stateless 2026-07-28 requests: params must be an object and so must _meta and what it carries.
+        var stateless = new McpWire(client);
+        var headers = new Dictionary<string, string> { ["MCP-Protocol-Version"] = "2026-07-28", ["Mcp-Method"] = "tools/list" };
+        (string Body, string Says)[] statelessCases =
+        [
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":[{"_meta":{}}]}""", "params must be an object"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":"2026-07-28"}}""", "params._meta must be an object"),
+            ("""{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28","io.modelcontextprotocol/clientCapabilities":{},"io.modelcontextprotocol/clientInfo":"me"}}}""", "clientInfo\"] must be an object"),
+        ];
+        foreach (var (body, says) in statelessCases)
+        {
+            var reply = await stateless.SendAsync(body, headers: headers);
+            Assert.True(reply is { Status: HttpStatusCode.BadRequest, ErrorCode: -32602 }, $"{body} → {(int)reply.Status} {reply.Raw}");
+            Assert.Contains(says, reply.ErrorMessage);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.RequestAsync("ping")).Status);
     }
 
     /// <summary>A 2024-11-05 HTTP+SSE session: the stream stays open while messages are posted.</summary>

@@ -139,7 +139,7 @@ public sealed class McpTransportTests
         Assert.Equal((HttpStatusCode.OK, -32601), (unknownMethod.Status, unknownMethod.ErrorCode));
 
         var noName = await wire.RequestAsync("tools/call", new JsonObject { ["arguments"] = new JsonObject() });
-        Assert.Equal((HttpStatusCode.OK, -32602), (noName.Status, noName.ErrorCode));
+        Assert.Equal((HttpStatusCode.BadRequest, -32602), (noName.Status, noName.ErrorCode));
 
         var badArguments = await wire.RequestAsync("tools/call", new JsonObject { ["name"] = "health_check", ["arguments"] = "x" });
         Assert.Equal(-32602, badArguments.ErrorCode);
