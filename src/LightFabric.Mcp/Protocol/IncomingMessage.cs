@@ -19,6 +19,14 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
     /// </summary>
     public static IncomingMessage Parse(ReadOnlySpan<byte> body, int maxDepth)
     {
+        // Refused rather than decoded with replacement characters: the gateway relays what the client sent or nothing.
+        var offset = JsonTextCheck.InvalidUtf8Offset(body);
+        if (offset >= 0)
+        {
+            throw new McpException(McpErrorCodes.ParseError,
+                $"Parse error: the body is not valid UTF-8 at byte {offset}; MCP messages are JSON in UTF-8", httpStatus: 400);
+        }
+
         // System.Text.Json parses what it cannot write again (escaped lone surrogates); such a message is refused
         // here, once, so no path (tools, HTTP tools, resources, prompts, stateless or not) relays it.
         if (JsonTextCheck.Scan(body, maxDepth) is { } problem)

@@ -61,10 +61,9 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
             return;
         }
 
-        if (!StreamableHttpEndpoint.IsJsonContent(http.Request.ContentType))
+        if (McpAdmission.ContentTypeRejection(http.Request.ContentType) is { } unreadable)
         {
-            await StreamableHttpEndpoint.WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
-                "Content-Type must be application/json", httpStatus: 415)).ConfigureAwait(false);
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, unreadable).ConfigureAwait(false);
             return;
         }
 

@@ -49,10 +49,9 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
     private async Task PostAsync(HttpContext http, McpCaller caller)
     {
         var request = http.Request;
-        if (!IsJsonContent(request.ContentType))
+        if (McpAdmission.ContentTypeRejection(request.ContentType) is { } unreadable)
         {
-            await WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
-                "Content-Type must be application/json", httpStatus: 415)).ConfigureAwait(false);
+            await WriteErrorAsync(http, null, unreadable).ConfigureAwait(false);
             return;
         }
 
@@ -94,11 +93,9 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
             return;
         }
 
-        if (request.Headers[ProtocolVersionHeader] is { Count: > 0 } version && !McpProtocolVersions.IsSupported(version.ToString()))
+        if (McpAdmission.ProtocolVersionRejection(request, session) is { } versionProblem)
         {
-            await WriteErrorAsync(http, message.Id, new McpException(McpErrorCodes.InvalidRequest,
-                $"Unsupported {ProtocolVersionHeader} '{version}'; supported: {string.Join(", ", McpProtocolVersions.Supported)}",
-                httpStatus: 400)).ConfigureAwait(false);
+            await WriteErrorAsync(http, message.Id, versionProblem).ConfigureAwait(false);
             return;
         }
 
@@ -288,6 +285,12 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
             return;
         }
 
+        if (McpAdmission.ProtocolVersionRejection(http.Request, session) is { } versionProblem)
+        {
+            await WriteErrorAsync(http, null, versionProblem).ConfigureAwait(false);
+            return;
+        }
+
         if (!session.TryOpenStream())
         {
             await WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
@@ -303,6 +306,12 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         if (!TryResolveSession(http, caller, out var session, out var rejection))
         {
             await WriteErrorAsync(http, null, rejection).ConfigureAwait(false);
+            return;
+        }
+
+        if (McpAdmission.ProtocolVersionRejection(http.Request, session) is { } versionProblem)
+        {
+            await WriteErrorAsync(http, null, versionProblem).ConfigureAwait(false);
             return;
         }
 
@@ -358,18 +367,6 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var name = clientInfo?["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
         var version = clientInfo?["version"] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
         return name is null ? caller.Binding : $"client:{name}/{version}";
-    }
-
-    internal static bool IsJsonContent(string? contentType)
-    {
-        if (string.IsNullOrEmpty(contentType))
-        {
-            return false;
-        }
-
-        var semicolon = contentType.IndexOf(';');
-        var media = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
-        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
     internal static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)

@@ -141,6 +141,96 @@ public sealed class MalformedInputTests
         Assert.Equal(HttpStatusCode.OK, (await wire.RequestAsync("ping")).Status);
     }
 
+    [Fact]
+    public async Task Bodies_that_are_not_utf8_and_other_charsets_are_refused_on_both_transports()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(HttpToolOnly));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+
+        // 0xFF never occurs in UTF-8; C0 AF is an overlong '/'; E2 82 is a sequence cut short; ED A0 80 an encoded surrogate.
+        (byte[] Bad, int At)[] bodies =
+        [
+            (Utf8Around(PingWithX, [0xFF], "\"}}"), 55),
+            (Utf8Around(PingWithX, [0xC0, 0xAF], "\"}}"), 55),
+            (Utf8Around(PingWithX, [0xE2, 0x82], "\"}}"), 55),
+            (Utf8Around(PingWithX, [0xED, 0xA0, 0x80], "\"}}"), 55),
+        ];
+        foreach (var (bad, at) in bodies)
+        {
+            using var content = new ByteArrayContent(bad);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/mcp") { Content = content };
+            request.Headers.Add("Mcp-Session-Id", wire.SessionId);
+            request.Headers.TryAddWithoutValidation("Accept", McpWire.BothAccept);
+            using var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.BadRequest && text.Contains("-32700") && text.Contains($"not valid UTF-8 at byte {at}"),
+                $"{Convert.ToHexString(bad)} → {(int)response.StatusCode} {text}");
+        }
+
+        const string Ping = """{"jsonrpc":"2.0","id":1,"method":"ping"}""";
+        foreach (var refused in (string[])["application/json; charset=utf-16", "application/json;charset=UTF-16LE", "application/json; charset=\"iso-8859-1\""])
+        {
+            var reply = await wire.SendAsync(Ping, contentType: refused);
+            Assert.True(reply.Status == HttpStatusCode.UnsupportedMediaType && reply.ErrorMessage!.Contains("UTF-8"), $"{refused} → {reply.Raw}");
+        }
+
+        foreach (var accepted in (string[])["application/json", "application/json; charset=utf-8", "Application/JSON; Charset=\"UTF-8\""])
+        {
+            Assert.Equal(HttpStatusCode.OK, (await wire.SendAsync(Ping, contentType: accepted)).Status);
+        }
+
+        await using var legacy = await LegacySession.OpenAsync(client);
+        using (var legacyCharset = await legacy.PostAsync(Ping, "application/json; charset=utf-16"))
+        {
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, legacyCharset.StatusCode);
+        }
+
+        using var legacyBytes = new ByteArrayContent(bodies[0].Bad);
+        legacyBytes.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        using var legacyReply = await client.PostAsync(legacy.MessagesPath, legacyBytes);
+        Assert.Equal(HttpStatusCode.BadRequest, legacyReply.StatusCode);
+        Assert.Contains("not valid UTF-8 at byte 55", await legacyReply.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task A_protocol_version_header_other_than_the_negotiated_one_is_refused_and_an_absent_one_assumes_it()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(HttpToolOnly));
+        await using var _ = runtime;
+        using var __ = client;
+        var wire = new McpWire(client);
+        await wire.InitializeAsync("2025-06-18");
+        const string Ping = """{"jsonrpc":"2.0","id":1,"method":"ping"}""";
+        Dictionary<string, string> Version(string v) => new() { ["MCP-Protocol-Version"] = v };
+
+        Assert.Equal(HttpStatusCode.OK, (await wire.SendAsync(Ping)).Status);
+        Assert.Equal(HttpStatusCode.OK, (await wire.SendAsync(Ping, headers: Version("2025-06-18"))).Status);
+
+        var other = await wire.SendAsync(Ping, headers: Version("2025-11-25"));
+        Assert.Equal((HttpStatusCode.BadRequest, -32600), (other.Status, other.ErrorCode));
+        Assert.Contains("'2025-11-25'", other.ErrorMessage);
+        Assert.Contains("'2025-06-18'", other.ErrorMessage);
+
+        var stream = await wire.SendAsync("", method: "GET", accept: "text/event-stream", headers: Version("2025-03-26"));
+        Assert.Equal(HttpStatusCode.BadRequest, stream.Status);
+        var delete = await wire.SendAsync("", method: "DELETE", headers: Version("2024-11-05"));
+        Assert.Equal(HttpStatusCode.BadRequest, delete.Status);
+
+        // Nothing was changed by the refusals: the session is still there.
+        Assert.Equal(HttpStatusCode.OK, (await wire.SendAsync(Ping, headers: Version("2025-06-18"))).Status);
+    }
+
+    private const string PingWithX = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\"";
+
+    private static byte[] Utf8Around(string before, byte[] middle, string after) =>
+        [.. Encoding.UTF8.GetBytes(before), .. middle, .. Encoding.UTF8.GetBytes(after)];
+
     /// <summary>A 2024-11-05 HTTP+SSE session: the stream stays open while messages are posted.</summary>
     private sealed class LegacySession : IAsyncDisposable
     {
@@ -170,8 +260,14 @@ public sealed class MalformedInputTests
             }
         }
 
-        public Task<HttpResponseMessage> PostAsync(string body, string contentType = "application/json") =>
-            _client.PostAsync(_messages, new StringContent(body, Encoding.UTF8, contentType));
+        public string MessagesPath => _messages;
+
+        public Task<HttpResponseMessage> PostAsync(string body, string contentType = "application/json")
+        {
+            var content = new StringContent(body, Encoding.UTF8);
+            content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+            return _client.PostAsync(_messages, content);
+        }
 
         public ValueTask DisposeAsync()
         {
