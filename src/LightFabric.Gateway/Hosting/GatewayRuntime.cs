@@ -34,7 +34,7 @@ public static class GatewayRuntime
             loggerFactory =>
             {
                 var mcp = new McpRouterHost(loggerFactory);
-                return new GatewayModelBuilder(HandlerRegistry.CreateDefault(mcp), loggerFactory, mcp);
+                return new GatewayModelBuilder(HandlerRegistry.CreateDefault(mcp), loggerFactory, mcp, options.Time);
             },
             GatewayRequestDispatcher.DispatchAsync);
 }

@@ -27,6 +27,9 @@ public sealed record RuntimeOptions
     /// <summary>Overrides server.yml's ip (tests bind 127.0.0.1).</summary>
     public string? IpOverride { get; init; }
 
+    /// <summary>The clock of time-dependent parts (session expiry, log rate limits); tests pass a fake one.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
     /// <summary>Extra logger providers (tests capture log records).</summary>
     public IReadOnlyList<ILoggerProvider> ExtraLoggerProviders { get; init; } = [];
 }
