@@ -26,7 +26,7 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
             return;
         }
 
-        var created = sessions.TryCreate(McpProtocolVersions.V2024_11_05, null, null, caller.Binding, caller.ClientKey ?? caller.Binding, out var session);
+        var created = sessions.TryCreate(McpProtocolVersions.V2024_11_05, null, null, caller.Binding, caller.ClientKey, out var session);
         if (created != SessionCreateResult.Created)
         {
             await StreamableHttpEndpoint.WriteErrorAsync(http, null, McpAdmission.SessionLimit(created)).ConfigureAwait(false);

@@ -134,8 +134,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var clientInfo = parameters!["clientInfo"] as JsonObject;
         var capabilities = parameters["capabilities"] as JsonObject;
         var version = McpProtocolVersions.Negotiate(requested);
-        var clientKey = caller.ClientKey ?? ClientKeyFromInfo(clientInfo, caller);
-        var created = sessions.TryCreate(version, (JsonObject?)clientInfo?.DeepClone(), (JsonObject?)capabilities?.DeepClone(), caller.Binding, clientKey, out var session);
+        var created = sessions.TryCreate(version, (JsonObject?)clientInfo?.DeepClone(), (JsonObject?)capabilities?.DeepClone(), caller.Binding, caller.ClientKey, out var session);
         if (created != SessionCreateResult.Created)
         {
             if (created == SessionCreateResult.StoreFull)
@@ -244,7 +243,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var meta = (JsonObject)message.Params!["_meta"]!;
         var session = new McpSession("stateless", McpProtocolVersions.V2026_07_28,
             (JsonObject?)meta[StatelessRequest.ClientInfoKey]?.DeepClone(), (JsonObject?)meta[StatelessRequest.CapabilitiesKey]?.DeepClone(),
-            caller.Binding, caller.ClientKey ?? caller.Binding);
+            caller.Binding, caller.ClientKey);
         try
         {
             await RequestAsync(http, caller, session, message, mode).ConfigureAwait(false);
@@ -360,13 +359,6 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         return request.Query.TryGetValue("sessionId", out var query) || request.Query.TryGetValue("session_id", out query)
             ? query.ToString()
             : null;
-    }
-
-    private static string ClientKeyFromInfo(JsonObject? clientInfo, McpCaller caller)
-    {
-        var name = clientInfo?["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
-        var version = clientInfo?["version"] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
-        return name is null ? caller.Binding : $"client:{name}/{version}";
     }
 
     internal static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
