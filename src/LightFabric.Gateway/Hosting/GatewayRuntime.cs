@@ -33,7 +33,7 @@ public static class GatewayRuntime
         new(options,
             loggerFactory =>
             {
-                var mcp = new McpRouterHost(loggerFactory);
+                var mcp = new McpRouterHost(loggerFactory, options.Time);
                 return new GatewayModelBuilder(HandlerRegistry.CreateDefault(mcp), loggerFactory, mcp, options.Time);
             },
             GatewayRequestDispatcher.DispatchAsync);

@@ -11,7 +11,7 @@ namespace LightFabric.Mcp.Routing;
 /// </summary>
 public sealed class McpRouterHost : IAsyncDisposable
 {
-    public McpRouterHost(ILoggerFactory loggerFactory)
+    public McpRouterHost(ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
         LoggerFactory = loggerFactory;
         HttpClient = new HttpClient(new SocketsHttpHandler
@@ -27,7 +27,7 @@ public sealed class McpRouterHost : IAsyncDisposable
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        Sessions = new McpSessionStore(loggerFactory.CreateLogger("LightFabric.Mcp.Sessions"));
+        Sessions = new McpSessionStore(loggerFactory.CreateLogger("LightFabric.Mcp.Sessions"), time);
         Upstreams = new UpstreamServerPool(loggerFactory, HttpClient);
     }
 

@@ -256,14 +256,21 @@ public sealed class McpTransportTests
     public async Task Idle_sessions_expire_and_get_404()
     {
         using var dir = new TempDirectory();
-        var (runtime, client, wire) = await StartAsync(dir, "mcp-router.sessionIdleTimeoutMs: 300");
+        var clock = new TestClock();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(OneTool + "\nmcp-router.sessionIdleTimeoutMs: 15000"),
+            o => o with { Time = clock });
         await using var _ = runtime;
         using var __ = client;
+        var wire = new McpWire(client);
         await wire.InitializeAsync();
+        clock.Advance(TimeSpan.FromSeconds(14));
         Assert.Equal(HttpStatusCode.OK, (await wire.RequestAsync("ping")).Status);
 
-        await Task.Delay(700);
+        // Idle counts from the end of the last request.
+        clock.Advance(TimeSpan.FromSeconds(14));
+        Assert.Equal(HttpStatusCode.OK, (await wire.RequestAsync("ping")).Status);
 
+        clock.Advance(TimeSpan.FromSeconds(16));
         Assert.Equal(HttpStatusCode.NotFound, (await wire.RequestAsync("ping")).Status);
     }
 
