@@ -27,6 +27,21 @@ internal static class GatewayTestHost
         return (runtime, client);
     }
 
+    /// <summary>Like <see cref="StartAsync(TempDirectory, string)"/>, with options of the test's own (a clock, a log capture).</summary>
+    public static async Task<(LightRuntime<GatewayModel> Runtime, HttpClient Client)> StartAsync(
+        TempDirectory dir, string values, Func<RuntimeOptions, RuntimeOptions> configure)
+    {
+        dir.WriteConfig("values.yml", "server.httpPort: 0\n" + values);
+        var options = configure(GatewayRuntime.DefaultOptions(dir.Path, new DictionaryEnvironment(new Dictionary<string, string>())) with
+        {
+            IpOverride = "127.0.0.1",
+            AllowRemoteBootstrap = false,
+        });
+        var runtime = GatewayRuntime.Create(options);
+        await runtime.StartAsync();
+        return (runtime, new HttpClient { BaseAddress = new Uri(runtime.Addresses[0]) });
+    }
+
     /// <summary>Builds the gateway model from a directory the way startup does, without listeners.</summary>
     public static async Task<GatewayModel> BuildAsync(TempDirectory dir)
     {

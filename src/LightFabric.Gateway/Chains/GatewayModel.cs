@@ -11,8 +11,12 @@ public sealed class GatewayModel(
     IReadOnlyList<GatewayRoute> routes,
     IGatewayHandler[] defaultHandlers,
     IReadOnlyDictionary<string, IGatewayHandler> activeHandlers,
-    IReadOnlyDictionary<string, IReadOnlyList<string>> chains)
+    IReadOnlyDictionary<string, IReadOnlyList<string>> chains,
+    ClientFaultLog? clientFaults = null)
 {
+    /// <summary>Where client-caused request failures are logged; shared by every model of one gateway.</summary>
+    public ClientFaultLog ClientFaults { get; } = clientFaults ?? new ClientFaultLog(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System, ClientFaultLog.DefaultInterval);
+
     public string BasePath { get; } = basePath;
 
     public IReadOnlyList<GatewayRoute> Routes { get; } = routes;

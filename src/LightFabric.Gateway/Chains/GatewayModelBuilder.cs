@@ -11,12 +11,16 @@ namespace LightFabric.Gateway.Chains;
 /// handler.yml → validated <see cref="GatewayModel"/>. Only handlers referenced by paths or defaultHandlers
 /// (after chain expansion) are created, and only their config files are read.
 /// </summary>
-public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory loggerFactory, IAsyncDisposable? sharedState = null)
+public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory loggerFactory, IAsyncDisposable? sharedState = null, TimeProvider? time = null)
     : IRuntimeModelBuilder<GatewayModel>, IRuntimeModelActivator<GatewayModel>, IAsyncDisposable
 {
     public const string ModulePrefix = "light-gateway/";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger("LightFabric.Gateway.Chains");
+
+    // One per gateway, not per model: a reload keeps the log budget.
+    private readonly ClientFaultLog _clientFaults =
+        new(loggerFactory.CreateLogger("LightFabric.Gateway.Requests"), time ?? TimeProvider.System, ClientFaultLog.DefaultInterval);
 
     public RuntimeModelBuild<GatewayModel> Build(RuntimeConfiguration configuration)
     {
@@ -81,7 +85,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
             .Select(r => new GatewayRoute(r.Template!, r.Entry.Method, r.Ids.Select(id => byReference[id]).ToArray()))
             .ToArray();
         var defaults = defaultIds.Select(id => byReference[id]).ToArray();
-        var model = new GatewayModel(file.BasePath, routes, defaults, active, file.Chains);
+        var model = new GatewayModel(file.BasePath, routes, defaults, active, file.Chains, _clientFaults);
         return new RuntimeModelBuild<GatewayModel>(model, modules);
     }
 

@@ -17,6 +17,15 @@ public static class GatewayRequestDispatcher
             await RunChainAsync(exchange, chain.Handlers).ConfigureAwait(false);
             faulted = false;
         }
+        catch (Exception ex) when (ClientFaults.Of(ex, context) is { } fault)
+        {
+            // A bad body or a client gone mid-request, from whichever handler read it: one rate-limited warning, no stack.
+            model.ClientFaults.Report(fault, request.Method, request.Path.Value ?? "/", ex.Message);
+            if (ex is BadHttpRequestException bad && !context.RequestAborted.IsCancellationRequested)
+            {
+                await GatewayError.WriteAsync(context, bad.StatusCode, "INVALID_REQUEST_BODY", "Invalid request body", bad.Message).ConfigureAwait(false);
+            }
+        }
         finally
         {
             if (exchange.HasAfterChainSteps)

@@ -35,7 +35,7 @@ public static class GatewayRuntime
             loggerFactory =>
             {
                 var mcp = new McpRouterHost(loggerFactory, options.TimeProvider);
-                return new GatewayModelBuilder(HandlerRegistry.CreateDefault(mcp), loggerFactory, mcp);
+                return new GatewayModelBuilder(HandlerRegistry.CreateDefault(mcp), loggerFactory, mcp, options.TimeProvider);
             },
             GatewayRequestDispatcher.DispatchAsync,
             Upstreams);

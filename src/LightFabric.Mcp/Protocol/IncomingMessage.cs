@@ -19,17 +19,31 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
     /// </summary>
     public static IncomingMessage Parse(ReadOnlySpan<byte> body, int maxDepth)
     {
+        // Refused rather than decoded with replacement characters: the gateway relays what the client sent or nothing.
+        var offset = JsonTextCheck.InvalidUtf8Offset(body);
+        if (offset >= 0)
+        {
+            throw new McpException(McpErrorCodes.ParseError,
+                $"Parse error: the body is not valid UTF-8 at byte {offset}; MCP messages are JSON in UTF-8", httpStatus: 400);
+        }
+
+        // System.Text.Json parses what it cannot write again (escaped lone surrogates); such a message is refused
+        // here, once, so no path (tools, HTTP tools, resources, prompts, stateless or not) relays it.
+        if (JsonTextCheck.Scan(body, maxDepth) is { } problem)
+        {
+            throw Refusal(problem, body, maxDepth);
+        }
+
         JsonNode? node;
         try
         {
-            node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth });
+            // Duplicate members are refused: which of two ids or methods is meant cannot be told.
+            node = JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth, AllowDuplicateProperties = false });
         }
         catch (JsonException ex)
         {
-            var detail = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase)
-                ? $"the message is nested deeper than {maxDepth} levels (mcp-router.yml maxJsonDepth)"
-                : $"the body is not valid JSON ({FirstSentence(ex.Message)})";
-            throw new McpException(McpErrorCodes.ParseError, "Parse error: " + detail, httpStatus: 400);
+            // The text is valid JSON (the scan read it all), so this is a duplicate member.
+            throw JsonTextCheck.Locate(body, maxDepth) is { } duplicate ? Refusal(duplicate, body, maxDepth) : ParseError(ex.Message, maxDepth);
         }
 
         if (node is JsonArray)
@@ -66,6 +80,11 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
                 throw Invalid("\"params\" must be an object", hasId ? id : null);
             }
 
+            if (McpParamsShape.Problem(method, parameters) is { } shapeProblem)
+            {
+                throw InvalidParams(shapeProblem, hasId ? id : null);
+            }
+
             return new IncomingMessage(hasId ? IncomingMessageKind.Request : IncomingMessageKind.Notification, id, method, parameters, message);
         }
 
@@ -81,7 +100,59 @@ public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, str
         id is JsonValue value && (value.GetValueKind() == JsonValueKind.String || (value.GetValueKind() == JsonValueKind.Number && value.TryGetValue<long>(out _)));
 
     private static McpException Invalid(string detail, JsonNode? id = null) =>
-        new(McpErrorCodes.InvalidRequest, "Invalid Request: " + detail, id is null ? null : new JsonObject { ["id"] = id.DeepClone() }, 400);
+        new(McpErrorCodes.InvalidRequest, "Invalid Request: " + detail, IdData(id), 400);
+
+    private static McpException InvalidParams(string detail, JsonNode? id) =>
+        new(McpErrorCodes.InvalidParams, "Invalid params: " + detail, IdData(id), 400);
+
+    private static JsonObject? IdData(JsonNode? id) => id is null ? null : new JsonObject { ["id"] = id.DeepClone() };
+
+    private static McpException ParseError(string readerMessage, int maxDepth)
+    {
+        var detail = readerMessage.Contains("depth", StringComparison.OrdinalIgnoreCase)
+            ? $"the message is nested deeper than {maxDepth} levels (mcp-router.yml maxJsonDepth)"
+            : $"the body is not valid JSON ({FirstSentence(readerMessage)})";
+        return new McpException(McpErrorCodes.ParseError, "Parse error: " + detail, httpStatus: 400);
+    }
+
+    /// <summary>The refusal of a message whose text is wrong: -32602 naming the place inside params, else -32700/-32600.</summary>
+    private static McpException Refusal(JsonTextProblem found, ReadOnlySpan<byte> body, int maxDepth)
+    {
+        if (found.Kind == JsonTextProblemKind.Syntax)
+        {
+            return ParseError(found.Detail, maxDepth);
+        }
+
+        var problem = JsonTextCheck.Locate(body, maxDepth) ?? found;
+        var where = problem.Location.Length == 0 ? "the message" : problem.Location;
+        var inParams = problem.Location == "params" || problem.Location.StartsWith("params.", StringComparison.Ordinal)
+            || problem.Location.StartsWith("params[", StringComparison.Ordinal) || problem.Location.StartsWith("params ", StringComparison.Ordinal);
+        if (inParams)
+        {
+            return InvalidParams($"{where} {problem.Detail}", ReadableId(body, maxDepth));
+        }
+
+        return problem.Kind == JsonTextProblemKind.LoneSurrogate
+            ? new McpException(McpErrorCodes.ParseError, $"Parse error: {where} {problem.Detail}", httpStatus: 400)
+            : Invalid($"{where} {problem.Detail}");
+    }
+
+    /// <summary>The id of a message refused for something inside params, when the id itself can be written back.</summary>
+    private static JsonNode? ReadableId(ReadOnlySpan<byte> body, int maxDepth)
+    {
+        try
+        {
+            var id = (JsonNode.Parse(body, documentOptions: new JsonDocumentOptions { MaxDepth = maxDepth }) as JsonObject)?["id"];
+            return id is JsonValue value && IsValidId(value)
+                ? value.GetValueKind() == JsonValueKind.String ? JsonValue.Create(value.GetValue<string>()) : JsonValue.Create(value.GetValue<long>())
+                : null;
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or ArgumentException)
+        {
+            // A duplicate member at the top level or an unwritable id: answered without an id.
+            return null;
+        }
+    }
 
     private static string FirstSentence(string text)
     {

@@ -11,7 +11,7 @@ namespace LightFabric.Mcp.Routing;
 /// </summary>
 public sealed class McpRouterHost : IAsyncDisposable
 {
-    /// <param name="timeProvider">The clock of upstream startup waits; the system clock when null.</param>
+    /// <param name="timeProvider">The clock of upstream startup waits and session expiry; the system clock when null.</param>
     public McpRouterHost(ILoggerFactory loggerFactory, TimeProvider? timeProvider = null)
     {
         LoggerFactory = loggerFactory;
@@ -29,7 +29,7 @@ public sealed class McpRouterHost : IAsyncDisposable
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
-        Sessions = new McpSessionStore(loggerFactory.CreateLogger("LightFabric.Mcp.Sessions"));
+        Sessions = new McpSessionStore(loggerFactory.CreateLogger("LightFabric.Mcp.Sessions"), TimeProvider);
         Upstreams = new UpstreamServerPool(loggerFactory, HttpClient);
     }
 

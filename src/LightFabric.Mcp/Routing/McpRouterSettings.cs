@@ -36,6 +36,12 @@ public sealed record McpRouterSettings
     /// <summary>Host names accepted in Host/Origin besides this machine's, when the protection is on.</summary>
     public IReadOnlyList<string> AllowedHosts { get; init; } = [];
 
+    /// <summary>
+    /// Proxies whose <c>Forwarded</c> / <c>X-Forwarded-For</c> headers name the client of an anonymous caller (its
+    /// session binding and per-client count); from any other peer those headers are ignored. Empty: none.
+    /// </summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
     /// <summary>tools/list page size; a longer catalog is paged with nextCursor.</summary>
     public int ToolsPageSize { get; init; } = 100;
 

@@ -26,7 +26,7 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
             return;
         }
 
-        var created = sessions.TryCreate(McpProtocolVersions.V2024_11_05, null, null, caller.Binding, caller.ClientKey ?? caller.Binding, out var session);
+        var created = sessions.TryCreate(McpProtocolVersions.V2024_11_05, null, null, caller.Binding, caller.ClientKey, out var session);
         if (created != SessionCreateResult.Created)
         {
             await StreamableHttpEndpoint.WriteErrorAsync(http, null, McpAdmission.SessionLimit(created)).ConfigureAwait(false);
@@ -61,10 +61,9 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
             return;
         }
 
-        if (!StreamableHttpEndpoint.IsJsonContent(http.Request.ContentType))
+        if (McpAdmission.ContentTypeRejection(http.Request.ContentType) is { } unreadable)
         {
-            await StreamableHttpEndpoint.WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
-                "Content-Type must be application/json", httpStatus: 415)).ConfigureAwait(false);
+            await StreamableHttpEndpoint.WriteErrorAsync(http, null, unreadable).ConfigureAwait(false);
             return;
         }
 

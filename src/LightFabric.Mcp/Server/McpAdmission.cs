@@ -30,6 +30,63 @@ internal static class McpAdmission
         return null;
     }
 
+    /// <summary>
+    /// Why a POST body may not be read as an MCP message (415), or null: the media type must be application/json and
+    /// a charset, when named, UTF-8 (the only encoding of MCP messages; no charset means UTF-8 for JSON).
+    /// </summary>
+    public static McpException? ContentTypeRejection(string? contentType)
+    {
+        var parts = (contentType ?? "").Split(';');
+        if (!parts[0].Trim().Equals("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return new McpException(McpErrorCodes.InvalidRequest, "Content-Type must be application/json", httpStatus: 415);
+        }
+
+        foreach (var parameter in parts.Skip(1))
+        {
+            var equals = parameter.IndexOf('=');
+            if (equals < 0 || !parameter[..equals].Trim().Equals("charset", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            var charset = parameter[(equals + 1)..].Trim().Trim('"');
+            if (!charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase))
+            {
+                return new McpException(McpErrorCodes.InvalidRequest,
+                    $"Content-Type charset '{charset}' is not accepted: MCP messages are UTF-8; send charset=utf-8 or no charset", httpStatus: 415);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Why a request of this session may not go on (400), or null: an <c>MCP-Protocol-Version</c> header must name a
+    /// supported revision and the one the session negotiated; without the header the negotiated one is assumed.
+    /// </summary>
+    public static McpException? ProtocolVersionRejection(HttpRequest request, McpSession session)
+    {
+        if (request.Headers[StreamableHttpEndpoint.ProtocolVersionHeader] is not { Count: > 0 } header)
+        {
+            return null;
+        }
+
+        var version = header.ToString();
+        if (!McpProtocolVersions.IsSupported(version))
+        {
+            return new McpException(McpErrorCodes.InvalidRequest,
+                $"Unsupported {StreamableHttpEndpoint.ProtocolVersionHeader} '{version}'; supported: {string.Join(", ", McpProtocolVersions.Supported)}",
+                httpStatus: 400);
+        }
+
+        return version == session.ProtocolVersion
+            ? null
+            : new McpException(McpErrorCodes.InvalidRequest,
+                $"{StreamableHttpEndpoint.ProtocolVersionHeader} '{version}' differs from '{session.ProtocolVersion}', the version this session " +
+                $"negotiated at initialize; send '{session.ProtocolVersion}' (or initialize again for another version)", httpStatus: 400);
+    }
+
     /// <summary>The refusal for a session the store would not create: 503 when the gateway is full, 429 per client.</summary>
     public static McpException SessionLimit(SessionCreateResult result) => result switch
     {

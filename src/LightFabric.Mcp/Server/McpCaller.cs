@@ -5,7 +5,7 @@ namespace LightFabric.Mcp.Server;
 /// (another principal presenting the id is refused), <see cref="ClientKey"/> counts sessions per client.
 /// </summary>
 /// <param name="Binding">A stable fingerprint of the principal, or <c>peer:{ip}</c> for anonymous callers.</param>
-/// <param name="ClientKey">client id, user id or email of the principal; null for anonymous callers, whose
-/// key is then taken from clientInfo name and version at initialize.</param>
+/// <param name="ClientKey">What maxSessionsPerClient counts: client id, user id or email of the principal (else its
+/// binding); for anonymous callers the client address. Never anything the client chooses, such as clientInfo.</param>
 /// <param name="Authenticated">Whether a principal was verified for this request.</param>
-public sealed record McpCaller(string Binding, string? ClientKey, bool Authenticated);
+public sealed record McpCaller(string Binding, string ClientKey, bool Authenticated);

@@ -7,7 +7,8 @@ namespace LightFabric.Mcp.Server;
 /// <summary>
 /// One client session of the gateway's /mcp: what initialize negotiated, who owns it, the requests in
 /// flight (so notifications/cancelled can reach them), the queue of server→client messages for its GET
-/// stream, and resources to close when it ends (backend MCP sessions).
+/// stream, and resources to close when it ends (backend MCP sessions). It is idle only while no request is in flight
+/// and its GET stream is closed; the idle clock starts when the last of them ends.
 /// </summary>
 public sealed class McpSession
 {
@@ -17,18 +18,22 @@ public sealed class McpSession
     private readonly CancellationTokenSource _closed = new();
     private readonly Channel<byte[]> _outbound = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(64) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private readonly TimeProvider _time;
     private long _lastSeen;
+    private int _inFlightCount;
     private int _streamOpen;
 
-    public McpSession(string id, string protocolVersion, JsonObject? clientInfo, JsonObject? clientCapabilities, string binding, string clientKey)
+    public McpSession(string id, string protocolVersion, JsonObject? clientInfo, JsonObject? clientCapabilities, string binding, string clientKey,
+        TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         Id = id;
         ProtocolVersion = protocolVersion;
         ClientInfo = clientInfo;
         ClientCapabilities = clientCapabilities;
         Binding = binding;
         ClientKey = clientKey;
-        CreatedAt = DateTimeOffset.UtcNow;
+        CreatedAt = _time.GetUtcNow();
         Touch();
     }
 
@@ -62,13 +67,17 @@ public sealed class McpSession
 
     public bool IsClosed => _closed.IsCancellationRequested;
 
-    public void Touch() => Volatile.Write(ref _lastSeen, Environment.TickCount64);
+    public void Touch() => Volatile.Write(ref _lastSeen, _time.GetTimestamp());
 
-    public TimeSpan IdleFor(long nowTicks) => TimeSpan.FromMilliseconds(nowTicks - Volatile.Read(ref _lastSeen));
+    /// <summary>How long the session has been idle at <paramref name="nowTimestamp"/> (of its TimeProvider); zero while a request runs.</summary>
+    public TimeSpan IdleFor(long nowTimestamp) =>
+        Volatile.Read(ref _inFlightCount) > 0 ? TimeSpan.Zero : _time.GetElapsedTime(Volatile.Read(ref _lastSeen), nowTimestamp);
 
     /// <summary>Registers a request so a later notifications/cancelled (or the session's end) cancels it.</summary>
     public CancellationTokenSource BeginRequest(string requestKey, CancellationToken requestAborted)
     {
+        Interlocked.Increment(ref _inFlightCount);
+        Touch();
         var cts = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, _closed.Token);
         _inFlight[requestKey] = cts;
         return cts;
@@ -78,6 +87,10 @@ public sealed class McpSession
     {
         _inFlight.TryRemove(new KeyValuePair<string, CancellationTokenSource>(requestKey, cts));
         cts.Dispose();
+
+        // Touched before the count drops, so the idle clock never sees an ended request with the start time.
+        Touch();
+        Interlocked.Decrement(ref _inFlightCount);
     }
 
     public bool CancelRequest(string requestKey)
@@ -138,6 +151,8 @@ public sealed class McpSession
 
     public void CloseStream()
     {
+        // The idle clock starts when the stream closes, not when it opened.
+        Touch();
         Volatile.Write(ref _streamOpen, 0);
         while (_outbound.Reader.TryRead(out _))
         {

@@ -18,7 +18,8 @@ public enum SessionCreateResult
 
 /// <summary>
 /// The gateway's MCP sessions, held in memory. Lives as long as the process: reloads keep sessions. Idle
-/// sessions expire; expiry and removal close everything the session opened.
+/// sessions (no request in flight, no open GET stream, for the idle timeout) expire; expiry and removal close
+/// everything the session opened.
 /// </summary>
 public sealed class McpSessionStore : IAsyncDisposable
 {
@@ -26,13 +27,15 @@ public sealed class McpSessionStore : IAsyncDisposable
     private readonly Dictionary<string, int> _perClient = new(StringComparer.Ordinal);
     private readonly Lock _createLock = new();
     private readonly ILogger _logger;
-    private readonly Timer _purgeTimer;
+    private readonly TimeProvider _time;
+    private readonly ITimer _purgeTimer;
     private volatile SessionLimits _limits = new(10_000, 100, TimeSpan.FromMinutes(30));
 
-    public McpSessionStore(ILogger logger)
+    public McpSessionStore(ILogger logger, TimeProvider? time = null)
     {
         _logger = logger;
-        _purgeTimer = new Timer(_ => PurgeExpired(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
+        _time = time ?? TimeProvider.System;
+        _purgeTimer = _time.CreateTimer(_ => PurgeExpired(), null, TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(30));
     }
 
     public sealed record SessionLimits(int MaxSessions, int MaxSessionsPerClient, TimeSpan IdleTimeout);
@@ -69,7 +72,7 @@ public sealed class McpSessionStore : IAsyncDisposable
                     return SessionCreateResult.ClientLimit;
                 }
 
-                session = new McpSession(NewId(), protocolVersion, clientInfo, capabilities, binding, clientKey);
+                session = new McpSession(NewId(), protocolVersion, clientInfo, capabilities, binding, clientKey, _time);
                 _sessions[session.Id] = session;
                 _perClient[clientKey] = _perClient.GetValueOrDefault(clientKey) + 1;
                 return SessionCreateResult.Created;
@@ -89,7 +92,7 @@ public sealed class McpSessionStore : IAsyncDisposable
             return false;
         }
 
-        if (session.IdleFor(Environment.TickCount64) > _limits.IdleTimeout && !session.HasStream)
+        if (session.IdleFor(_time.GetTimestamp()) > _limits.IdleTimeout && !session.HasStream)
         {
             _ = RemoveAsync(id, "expired");
             return false;
@@ -165,7 +168,7 @@ public sealed class McpSessionStore : IAsyncDisposable
     /// </summary>
     private List<McpSession>? DetachExpiredLocked()
     {
-        var now = Environment.TickCount64;
+        var now = _time.GetTimestamp();
         var idle = _limits.IdleTimeout;
         List<McpSession>? expired = null;
         foreach (var session in _sessions.Values)

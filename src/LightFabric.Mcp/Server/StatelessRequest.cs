@@ -76,6 +76,11 @@ public static class StatelessRequest
             return new McpException(McpErrorCodes.InvalidParams, $"params._meta[\"{CapabilitiesKey}\"] must be an object", httpStatus: 400);
         }
 
+        if (meta[ClientInfoKey] is not null and not JsonObject)
+        {
+            return new McpException(McpErrorCodes.InvalidParams, $"params._meta[\"{ClientInfoKey}\"] must be an object", httpStatus: 400);
+        }
+
         return message.Method is McpMethods.Ping or McpMethods.SetLevel or McpMethods.ResourcesSubscribe or McpMethods.ResourcesUnsubscribe
             ? new McpException(McpErrorCodes.MethodNotFound, $"{message.Method} does not exist in protocol revision {version}")
             : null;

@@ -49,10 +49,9 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
     private async Task PostAsync(HttpContext http, McpCaller caller)
     {
         var request = http.Request;
-        if (!IsJsonContent(request.ContentType))
+        if (McpAdmission.ContentTypeRejection(request.ContentType) is { } unreadable)
         {
-            await WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
-                "Content-Type must be application/json", httpStatus: 415)).ConfigureAwait(false);
+            await WriteErrorAsync(http, null, unreadable).ConfigureAwait(false);
             return;
         }
 
@@ -94,11 +93,9 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
             return;
         }
 
-        if (request.Headers[ProtocolVersionHeader] is { Count: > 0 } version && !McpProtocolVersions.IsSupported(version.ToString()))
+        if (McpAdmission.ProtocolVersionRejection(request, session) is { } versionProblem)
         {
-            await WriteErrorAsync(http, message.Id, new McpException(McpErrorCodes.InvalidRequest,
-                $"Unsupported {ProtocolVersionHeader} '{version}'; supported: {string.Join(", ", McpProtocolVersions.Supported)}",
-                httpStatus: 400)).ConfigureAwait(false);
+            await WriteErrorAsync(http, message.Id, versionProblem).ConfigureAwait(false);
             return;
         }
 
@@ -137,8 +134,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var clientInfo = parameters!["clientInfo"] as JsonObject;
         var capabilities = parameters["capabilities"] as JsonObject;
         var version = McpProtocolVersions.Negotiate(requested);
-        var clientKey = caller.ClientKey ?? ClientKeyFromInfo(clientInfo, caller);
-        var created = sessions.TryCreate(version, (JsonObject?)clientInfo?.DeepClone(), (JsonObject?)capabilities?.DeepClone(), caller.Binding, clientKey, out var session);
+        var created = sessions.TryCreate(version, (JsonObject?)clientInfo?.DeepClone(), (JsonObject?)capabilities?.DeepClone(), caller.Binding, caller.ClientKey, out var session);
         if (created != SessionCreateResult.Created)
         {
             if (created == SessionCreateResult.StoreFull)
@@ -199,6 +195,26 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
             }
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // A defect of the gateway, not of the request (client input is refused before dispatch): this call fails
+            // alone, with one line in the log; the stack is at debug.
+            logger.LogError("MCP request {Method} of session {SessionId} failed inside the gateway: {Error}: {Message}",
+                message.Method, session.Id, ex.GetType().Name, ex.Message);
+            logger.LogDebug(ex, "MCP request {Method} failed", message.Method);
+            var internalError = new McpException(McpErrorCodes.InternalError, "Internal error: the gateway failed to process this request; see its log");
+            if (related.Started)
+            {
+                var buffer = new ArrayBufferWriter<byte>(256);
+                JsonRpcWriter.WriteError(buffer, message.Id, internalError.Code, internalError.Message, null);
+                await related.CompleteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+            }
+            else
+            {
+                await related.CloseAsync().ConfigureAwait(false);
+                await WriteErrorAsync(http, message.Id, internalError, mode).ConfigureAwait(false);
+            }
+        }
         finally
         {
             session.EndRequest(key, cts);
@@ -227,7 +243,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var meta = (JsonObject)message.Params!["_meta"]!;
         var session = new McpSession("stateless", McpProtocolVersions.V2026_07_28,
             (JsonObject?)meta[StatelessRequest.ClientInfoKey]?.DeepClone(), (JsonObject?)meta[StatelessRequest.CapabilitiesKey]?.DeepClone(),
-            caller.Binding, caller.ClientKey ?? caller.Binding);
+            caller.Binding, caller.ClientKey);
         try
         {
             await RequestAsync(http, caller, session, message, mode).ConfigureAwait(false);
@@ -268,6 +284,12 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
             return;
         }
 
+        if (McpAdmission.ProtocolVersionRejection(http.Request, session) is { } versionProblem)
+        {
+            await WriteErrorAsync(http, null, versionProblem).ConfigureAwait(false);
+            return;
+        }
+
         if (!session.TryOpenStream())
         {
             await WriteErrorAsync(http, null, new McpException(McpErrorCodes.InvalidRequest,
@@ -283,6 +305,12 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         if (!TryResolveSession(http, caller, out var session, out var rejection))
         {
             await WriteErrorAsync(http, null, rejection).ConfigureAwait(false);
+            return;
+        }
+
+        if (McpAdmission.ProtocolVersionRejection(http.Request, session) is { } versionProblem)
+        {
+            await WriteErrorAsync(http, null, versionProblem).ConfigureAwait(false);
             return;
         }
 
@@ -331,25 +359,6 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         return request.Query.TryGetValue("sessionId", out var query) || request.Query.TryGetValue("session_id", out query)
             ? query.ToString()
             : null;
-    }
-
-    private static string ClientKeyFromInfo(JsonObject? clientInfo, McpCaller caller)
-    {
-        var name = clientInfo?["name"] is JsonValue n && n.TryGetValue<string>(out var s) ? s : null;
-        var version = clientInfo?["version"] is JsonValue v && v.TryGetValue<string>(out var t) ? t : null;
-        return name is null ? caller.Binding : $"client:{name}/{version}";
-    }
-
-    internal static bool IsJsonContent(string? contentType)
-    {
-        if (string.IsNullOrEmpty(contentType))
-        {
-            return false;
-        }
-
-        var semicolon = contentType.IndexOf(';');
-        var media = (semicolon < 0 ? contentType : contentType[..semicolon]).Trim();
-        return media.Equals("application/json", StringComparison.OrdinalIgnoreCase);
     }
 
     internal static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)

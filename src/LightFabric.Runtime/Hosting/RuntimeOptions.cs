@@ -27,7 +27,7 @@ public sealed record RuntimeOptions
     /// <summary>Overrides server.yml's ip (tests bind 127.0.0.1).</summary>
     public string? IpOverride { get; init; }
 
-    /// <summary>The clock of startup waits and the pre-stop delay (tests pass a fake one).</summary>
+    /// <summary>The clock of time-dependent parts (startup waits, the pre-stop delay, session expiry, log rate limits); tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
     /// <summary>Extra logger providers (tests capture log records).</summary>

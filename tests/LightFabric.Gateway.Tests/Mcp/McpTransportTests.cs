@@ -139,7 +139,7 @@ public sealed class McpTransportTests
         Assert.Equal((HttpStatusCode.OK, -32601), (unknownMethod.Status, unknownMethod.ErrorCode));
 
         var noName = await wire.RequestAsync("tools/call", new JsonObject { ["arguments"] = new JsonObject() });
-        Assert.Equal((HttpStatusCode.OK, -32602), (noName.Status, noName.ErrorCode));
+        Assert.Equal((HttpStatusCode.BadRequest, -32602), (noName.Status, noName.ErrorCode));
 
         var badArguments = await wire.RequestAsync("tools/call", new JsonObject { ["name"] = "health_check", ["arguments"] = "x" });
         Assert.Equal(-32602, badArguments.ErrorCode);
@@ -156,39 +156,121 @@ public sealed class McpTransportTests
     public async Task Session_caps_answer_503_for_the_store_and_429_per_client()
     {
         using var dir = new TempDirectory();
-        var (runtime, client, _) = await StartAsync(dir, "mcp-router.maxSessions: 3\nmcp-router.maxSessionsPerClient: 2");
+        // The test client is the trusted proxy, so X-Forwarded-For makes the anonymous clients a, b and c.
+        var (runtime, client, _) = await StartAsync(dir, "mcp-router.maxSessions: 3\nmcp-router.maxSessionsPerClient: 2\nmcp-router.trustedProxies: [127.0.0.1]");
         await using var __ = runtime;
         using var ___ = client;
 
-        Assert.Equal(HttpStatusCode.OK, (await new McpWire(client).InitializeAsync(clientName: "a")).Status);
-        Assert.Equal(HttpStatusCode.OK, (await new McpWire(client).InitializeAsync(clientName: "a")).Status);
-        var perClient = await new McpWire(client).InitializeAsync(clientName: "a");
+        Assert.Equal(HttpStatusCode.OK, (await InitializeFromAsync(new McpWire(client), "10.0.0.1")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await InitializeFromAsync(new McpWire(client), "10.0.0.1")).Status);
+        var perClient = await InitializeFromAsync(new McpWire(client), "10.0.0.1");
         Assert.Equal(HttpStatusCode.TooManyRequests, perClient.Status);
         Assert.Null(perClient.Header("Mcp-Session-Id"));
 
         var third = new McpWire(client);
-        Assert.Equal(HttpStatusCode.OK, (await third.InitializeAsync(clientName: "b")).Status);
-        var full = await new McpWire(client).InitializeAsync(clientName: "c");
+        Assert.Equal(HttpStatusCode.OK, (await InitializeFromAsync(third, "10.0.0.2")).Status);
+        var full = await InitializeFromAsync(new McpWire(client), "10.0.0.3");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, full.Status);
         Assert.Contains("maxSessions", full.ErrorMessage);
 
         // Ending a session frees its place.
-        await third.SendAsync("", method: "DELETE");
-        Assert.Equal(HttpStatusCode.OK, (await new McpWire(client).InitializeAsync(clientName: "c")).Status);
+        await third.SendAsync("", method: "DELETE", headers: new Dictionary<string, string> { ["X-Forwarded-For"] = "10.0.0.2" });
+        Assert.Equal(HttpStatusCode.OK, (await InitializeFromAsync(new McpWire(client), "10.0.0.3")).Status);
+    }
+
+    [Fact]
+    public async Task Anonymous_clients_are_counted_by_address_not_by_the_clientInfo_they_choose()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, _) = await StartAsync(dir, "mcp-router.maxSessionsPerClient: 3");
+        await using var __ = runtime;
+        using var ___ = client;
+
+        // One address, new clientInfo names each time, and X-Forwarded-For from a peer that is not a trusted proxy.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await new McpWire(client).InitializeAsync(clientName: "name-" + i)).Status);
+        }
+
+        var renamed = await new McpWire(client).InitializeAsync(clientName: "yet-another-name");
+        Assert.Equal(HttpStatusCode.TooManyRequests, renamed.Status);
+        var spoofed = await InitializeFromAsync(new McpWire(client), "192.0.2.77");
+        Assert.Equal(HttpStatusCode.TooManyRequests, spoofed.Status);
+        var spoofedForwarded = await new McpWire(client).SendAsync(InitializeBody,
+            headers: new Dictionary<string, string> { ["Forwarded"] = "for=192.0.2.78" });
+        Assert.Equal(HttpStatusCode.TooManyRequests, spoofedForwarded.Status);
+    }
+
+    [Fact]
+    public async Task A_trusted_proxys_forwarded_clients_count_and_bind_separately()
+    {
+        using var dir = new TempDirectory();
+        var (runtime, client, _) = await StartAsync(dir, "mcp-router.maxSessionsPerClient: 1\nmcp-router.trustedProxies: [10.9.0.0/16, 127.0.0.0/8]");
+        await using var __ = runtime;
+        using var ___ = client;
+
+        var a = new McpWire(client);
+        Assert.Equal(HttpStatusCode.OK, (await InitializeFromAsync(a, "198.51.100.1")).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await InitializeFromAsync(new McpWire(client), "198.51.100.1")).Status);
+
+        // Hops are read from the right past every trusted proxy; the RFC 7239 header is read too.
+        Assert.Equal(HttpStatusCode.OK, (await InitializeFromAsync(new McpWire(client), "198.51.100.2, 10.9.1.1")).Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await InitializeFromAsync(new McpWire(client), "198.51.100.1, 10.9.1.1")).Status);
+        Assert.Equal(HttpStatusCode.OK, (await new McpWire(client).SendAsync(InitializeBody,
+            headers: new Dictionary<string, string> { ["Forwarded"] = "for=\"[2001:db8::5]:4711\";proto=https" })).Status);
+
+        // A session belongs to the client it was opened for: another forwarded client presenting it is refused.
+        var stolen = await a.SendAsync(PingBody, headers: new Dictionary<string, string> { ["X-Forwarded-For"] = "198.51.100.9" });
+        Assert.Equal(HttpStatusCode.Forbidden, stolen.Status);
+        Assert.Equal(HttpStatusCode.OK, (await a.SendAsync(PingBody, headers: new Dictionary<string, string> { ["X-Forwarded-For"] = "198.51.100.1" })).Status);
+    }
+
+    [Fact]
+    public async Task A_trusted_proxy_that_is_not_an_address_is_a_config_problem()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", "server.httpPort: 0\n" + McpGatewayConfig.With(OneTool + "\nmcp-router.trustedProxies: [10.0.0.0/8, proxy.internal]"));
+
+        var failure = await GatewayTestHost.BuildFailsAsync(dir);
+
+        Assert.Contains(failure.Problems, p => p.ToString().Contains("trustedProxies[1]") && p.ToString().Contains("proxy.internal"));
+    }
+
+    private const string InitializeBody =
+        """{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"same","version":"1"}}}""";
+
+    private const string PingBody = """{"jsonrpc":"2.0","id":2,"method":"ping"}""";
+
+    private static async Task<McpReply> InitializeFromAsync(McpWire wire, string forwardedFor)
+    {
+        var reply = await wire.SendAsync(InitializeBody, headers: new Dictionary<string, string> { ["X-Forwarded-For"] = forwardedFor });
+        if (reply.Header("Mcp-Session-Id") is { } id)
+        {
+            wire.SessionId = id;
+        }
+
+        return reply;
     }
 
     [Fact]
     public async Task Idle_sessions_expire_and_get_404()
     {
         using var dir = new TempDirectory();
-        var (runtime, client, wire) = await StartAsync(dir, "mcp-router.sessionIdleTimeoutMs: 300");
+        var clock = new TestClock();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With(OneTool + "\nmcp-router.sessionIdleTimeoutMs: 15000"),
+            o => o with { TimeProvider = clock });
         await using var _ = runtime;
         using var __ = client;
+        var wire = new McpWire(client);
         await wire.InitializeAsync();
+        clock.Advance(TimeSpan.FromSeconds(14));
         Assert.Equal(HttpStatusCode.OK, (await wire.RequestAsync("ping")).Status);
 
-        await Task.Delay(700);
+        // Idle counts from the end of the last request.
+        clock.Advance(TimeSpan.FromSeconds(14));
+        Assert.Equal(HttpStatusCode.OK, (await wire.RequestAsync("ping")).Status);
 
+        clock.Advance(TimeSpan.FromSeconds(16));
         Assert.Equal(HttpStatusCode.NotFound, (await wire.RequestAsync("ping")).Status);
     }
 

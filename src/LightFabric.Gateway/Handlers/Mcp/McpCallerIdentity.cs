@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Claims;
 using LightFabric.Gateway.Security;
 using LightFabric.Mcp.Server;
@@ -7,22 +8,24 @@ namespace LightFabric.Gateway.Handlers.Mcp;
 
 /// <summary>
 /// Derives the MCP caller from the request: a verified principal is bound by a fingerprint of its stable
-/// claims and counted by client id, user id or email; an anonymous caller is bound to its address.
+/// claims and counted by client id, user id or email; an anonymous caller is bound to and counted by its address
+/// (the forwarded one only from a trusted proxy) — never by what it says about itself, such as clientInfo.
 /// </summary>
 public static class McpCallerIdentity
 {
-    public static McpCaller From(HttpContext http)
+    public static McpCaller From(HttpContext http, IReadOnlyList<IPNetwork> trustedProxies)
     {
         var user = http.User;
         if (user.Identity?.IsAuthenticated != true)
         {
-            return new McpCaller($"peer:{http.Connection.RemoteIpAddress}", null, false);
+            var peer = $"peer:{ClientAddress.Of(http, trustedProxies)}";
+            return new McpCaller(peer, peer, false);
         }
 
         // A verified token's key is computed once per token; other principals (API key, Basic) per request.
         var binding = "principal:" + (SecurityPrincipal.Token(http)?.SubjectKey ?? SecurityPrincipal.SubjectKey(user));
         var clientKey = First(user, "client_id", "cid") ?? First(user, "user_id", "uid") ?? First(user, "email", "eml") ?? First(user, "sub");
-        return new McpCaller(binding, clientKey is null ? null : "principal:" + clientKey, true);
+        return new McpCaller(binding, clientKey is null ? binding : "principal:" + clientKey, true);
     }
 
     private static string? First(ClaimsPrincipal user, params string[] types) =>

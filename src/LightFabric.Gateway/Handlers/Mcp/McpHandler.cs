@@ -42,15 +42,15 @@ public sealed class McpHandler : IGatewayHandler, IActivatableHandler
         var method = exchange.Http.Request.Method;
         if (rest.Length == 0)
         {
-            await _router.Endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange.Http)).ConfigureAwait(false);
+            await _router.Endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else if (rest.SequenceEqual(LegacySseEndpoint.StreamSuffix) && HttpMethods.IsGet(method))
         {
-            await _router.Legacy.StreamAsync(exchange.Http, McpCallerIdentity.From(exchange.Http)).ConfigureAwait(false);
+            await _router.Legacy.StreamAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else if (rest.SequenceEqual(LegacySseEndpoint.MessagesSuffix) && HttpMethods.IsPost(method))
         {
-            await _router.Legacy.MessageAsync(exchange.Http, McpCallerIdentity.From(exchange.Http)).ConfigureAwait(false);
+            await _router.Legacy.MessageAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else
         {

@@ -46,6 +46,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             DnsRebindingProtection = RebindingMode(values),
             StatelessEnabled = values["protocols"]?["stateless"] is not JsonObject stateless || Bool(stateless, "enabled") != false,
             AllowedHosts = ConfigBinder.StringList(values["allowedHosts"]),
+            TrustedProxies = TrustedProxies(values),
             ToolsPageSize = Int(values, "toolsPageSize", 1) ?? defaults.ToolsPageSize,
             UpstreamStartupWait = Millis(values, "upstreamStartupWaitMs") ?? defaults.UpstreamStartupWait,
             HttpToolTimeout = Millis(values, "httpToolTimeoutMs") ?? defaults.HttpToolTimeout,
@@ -76,6 +77,25 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
 
         problem("dnsRebindingProtection", $"'{text}' is not a mode; use auto, on or off");
         return LightFabric.Mcp.Server.DnsRebindingProtection.Auto;
+    }
+
+    private List<System.Net.IPNetwork> TrustedProxies(JsonObject values)
+    {
+        var networks = new List<System.Net.IPNetwork>();
+        var entries = ConfigBinder.StringList(values["trustedProxies"]);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (ClientAddress.TryParseNetwork(entries[i], out var network))
+            {
+                networks.Add(network);
+            }
+            else
+            {
+                problem($"trustedProxies[{i}]", $"'{entries[i]}' is not an IP address or CIDR range (e.g. 10.0.0.0/8, 192.168.1.10, fd00::/8)");
+            }
+        }
+
+        return networks;
     }
 
     private ToolPrefixMode PrefixMode(JsonObject values)
