@@ -7,6 +7,9 @@ import { spawn } from "node:child_process";
 const args = process.argv.slice(2);
 const pageSize = 2;
 const tools = ["t1", "t2", "t3", "t4", "t5"].map((name) => ({ name, description: `tool ${name}`, inputSchema: { type: "object" } }));
+for (const extra of args.filter((a) => a.startsWith("--tool=")).map((a) => a.slice("--tool=".length))) {
+  tools.push({ name: extra, description: `tool ${extra}`, inputSchema: { type: "object" } });
+}
 const cancelled = [];
 const waitingForClient = new Map();
 let nextServerRequestId = 1;
@@ -41,6 +44,8 @@ async function callTool(name, input) {
     case "sleep":
       await new Promise((resolve) => setTimeout(resolve, input.ms));
       return text(`slept ${input.ms}`);
+    case "soft-fail":
+      return { ...text(`failed softly: ${input.why ?? "no reason"}`), isError: true };
     case "cancelled-ids":
       return text(cancelled);
     case "initialize-params":
