@@ -38,4 +38,38 @@ public sealed class UpstreamCallLoggingTests
         Assert.Single(lines, l => l.StartsWith("tools/call no-such-tool → (no such tool) unknown-tool in ", StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("tools/call sleep → scripted/sleep ok in ", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task An_upstreams_roots_request_at_start_is_answered_with_no_roots_and_nothing_is_logged_as_a_failure()
+    {
+        var logs = new LogCapture();
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, McpGatewayConfig.With($"""
+            logging.filter: debug
+            mcp-router.upstreamStartupWaitMs: 60000
+            mcp-router.servers:
+              - name: everything
+                transport: stdio
+                command: ["{McpPeers.Instance.NodePath}", "{McpPeers.Instance.EverythingServerScript}", stdio]
+            """), logs);
+        await using var _ = runtime;
+        using var __ = client;
+
+        // server-everything asks for roots right after initialize, outside any call, and reports a failure on stderr.
+        const string answered = "'everything' asked for roots/list outside a call of one client; answered with no roots";
+        const string failed = "Failed to request roots";
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!logs.AllText.Contains(answered, StringComparison.Ordinal) && !logs.AllText.Contains(failed, StringComparison.Ordinal))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "server-everything never asked for roots:\n" + logs.AllText);
+            await Task.Delay(25);
+        }
+
+        var wire = new McpWire(client);
+        await wire.InitializeAsync();
+        Assert.Equal("Echo: hi", McpWire.FirstText(await wire.CallToolAsync("echo", new JsonObject { ["message"] = "hi" })));
+
+        Assert.DoesNotContain(failed, logs.AllText, StringComparison.Ordinal);
+        Assert.DoesNotContain(logs.Records, r => r.Level >= LogLevel.Warning && r.Category.StartsWith("LightFabric.Mcp", StringComparison.Ordinal));
+    }
 }
