@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using McpException = LightFabric.Mcp.Protocol.McpException;
 
 namespace LightFabric.Mcp.Upstream;
 
@@ -168,6 +169,10 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
 
         var id = new RequestId(Interlocked.Increment(ref _nextId));
+        var request = new JsonRpcRequest { Id = id, Method = method, Params = @params };
+
+        // Serialized before anything is registered or sent: a message that cannot be written fails this call only.
+        var payload = OutgoingMessages.Serialize(request, _serverName, method, @params);
         var reply = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pending[id] = reply;
         if (_closeReason is not null)
@@ -178,7 +183,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
 
         var sendAbort = _abortSendOnCancel ? CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token) : null;
-        var send = SendRequestAsync(new JsonRpcRequest { Id = id, Method = method, Params = @params }, reply, sendAbort);
+        var send = SendRequestAsync(request, payload, reply, sendAbort);
         try
         {
             var result = await reply.Task.WaitAsync(ct).ConfigureAwait(false);
@@ -254,6 +259,11 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         {
             throw Unavailable(_closeReason ?? "the connection was closed", null);
         }
+        catch (StreamableHttpRequester.RequestNotWritableException ex)
+        {
+            // Nothing was sent: this call fails, the session is untouched.
+            throw OutgoingMessages.Invalid(_serverName, method, @params, ex.InnerException ?? ex);
+        }
         catch (StreamableHttpRequester.AnswerTooLargeException ex)
         {
             // Only this call fails: the answer's HTTP exchange is dropped, the session stays usable.
@@ -284,10 +294,12 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     public async ValueTask NotifyAsync(string method, JsonNode? @params, CancellationToken ct)
     {
         ThrowIfClosed();
+        var notification = new JsonRpcNotification { Method = method, Params = @params };
+        var payload = OutgoingMessages.Serialize(notification, _serverName, method, @params);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _lifetime.Token);
         try
         {
-            await _transport.SendMessageAsync(new JsonRpcNotification { Method = method, Params = @params }, linked.Token).ConfigureAwait(false);
+            await SendAsync(notification, payload, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -331,11 +343,11 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private async Task SendRequestAsync(JsonRpcRequest request, TaskCompletionSource<JsonNode?> reply, CancellationTokenSource? sendAbort)
+    private async Task SendRequestAsync(JsonRpcRequest request, byte[] payload, TaskCompletionSource<JsonNode?> reply, CancellationTokenSource? sendAbort)
     {
         try
         {
-            await _transport.SendMessageAsync(request, sendAbort?.Token ?? _lifetime.Token).ConfigureAwait(false);
+            await SendAsync(request, payload, sendAbort?.Token ?? _lifetime.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (sendAbort?.IsCancellationRequested == true || _lifetime.IsCancellationRequested)
         {
@@ -343,8 +355,8 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // A failed send means the transport can no longer be trusted (process gone, server unreachable, session
-            // lost); fail everything so the supervisor reconnects instead of letting requests hang.
+            // The message was serialized already, so this is the transport failing (process gone, server unreachable,
+            // session lost): it can no longer be trusted; fail everything so the supervisor reconnects.
             var reason = $"sending {request.Method} failed: {Describe(ex)}";
             reply.TrySetException(Unavailable(reason, ex));
             Close(reason);
@@ -360,7 +372,8 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         try
         {
             var @params = new JsonObject { ["requestId"] = ToNode(id), ["reason"] = $"the gateway cancelled {method}" };
-            await _transport.SendMessageAsync(new JsonRpcNotification { Method = McpMethods.Cancelled, Params = @params }, _lifetime.Token)
+            var notification = new JsonRpcNotification { Method = McpMethods.Cancelled, Params = @params };
+            await SendAsync(notification, OutgoingMessages.Serialize(notification, _serverName, McpMethods.Cancelled, @params), _lifetime.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -491,15 +504,37 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
             _incoming.TryRemove(request.Id, out _);
         }
 
+        byte[] payload;
         try
         {
-            await _transport.SendMessageAsync(reply, _lifetime.Token).ConfigureAwait(false);
+            payload = OutgoingMessages.Serialize(reply, _serverName, request.Method, null);
+        }
+        catch (McpException ex)
+        {
+            // E.g. a client's answer with a string that cannot be written: the upstream still gets an answer.
+            LogServerRequestFailed(_logger, _serverName, request.Method, ex);
+            reply = ErrorReply(request.Id, McpErrorCodes.InternalError, $"the answer to {request.Method} could not be relayed: {ex.Message}", null);
+            payload = OutgoingMessages.Serialize(reply, _serverName, request.Method, null);
+        }
+
+        try
+        {
+            await SendAsync(reply, payload, _lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             LogServerRequestReplyNotSent(_logger, _serverName, request.Method, ex.Message);
         }
     }
+
+    /// <summary>
+    /// Sends an already serialized message: as those bytes where the transport takes them (stdio), else as the
+    /// message, which the SDK transport serializes again (it is known to be writable by now).
+    /// </summary>
+    private Task SendAsync(JsonRpcMessage message, byte[] payload, CancellationToken ct) =>
+        _transport is ISerializedMessageTransport serialized
+            ? serialized.SendSerializedAsync(payload, ct)
+            : _transport.SendMessageAsync(message, ct);
 
     private static JsonRpcError ErrorReply(RequestId id, int code, string message, JsonNode? data) =>
         new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message, Data = data } };
