@@ -30,7 +30,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     private readonly string _serverName;
     private readonly ILogger _logger;
     private readonly bool _abortSendOnCancel;
-    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonNode?>> _pending = new();
+    private readonly ConcurrentDictionary<RequestId, PendingRequest> _pending = new();
     private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _incoming = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -57,6 +57,9 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
 
     /// <summary>The revision the upstream chose; the gateway may speak a different one downstream.</summary>
     public string NegotiatedProtocolVersion { get; private set; } = "";
+
+    /// <summary>The connected transport (for diagnostics and tests).</summary>
+    internal ITransport Transport => _transport;
 
     /// <summary>The transport's session id (Streamable HTTP); null for stdio and SSE.</summary>
     public string? SessionId => _transport.SessionId;
@@ -100,10 +103,16 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(transport);
         var connected = await transport.ConnectAsync(ct).ConfigureAwait(false);
-        var connection = new UpstreamConnection(connected, serverName, logger, abortSendOnCancel: transport is not StdioClientTransport)
+        var connection = new UpstreamConnection(connected, serverName, logger,
+            abortSendOnCancel: transport is not StdioClientTransport and not StdioUpstreamTransport)
         {
             ServerRequestHandler = serverRequestHandler,
         };
+        if (connected is StdioUpstreamSession stdio)
+        {
+            stdio.OnOversizeMessage(connection.OnOversizeMessage);
+        }
+
         connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
         try
         {
@@ -174,7 +183,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         // Serialized before anything is registered or sent: a message that cannot be written fails this call only.
         var payload = OutgoingMessages.Serialize(request, _serverName, method, @params);
         var reply = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
+        _pending[id] = new PendingRequest(reply, method);
         if (_closeReason is not null)
         {
             // Closed between the check and the registration: the close may not have seen this entry.
@@ -238,7 +247,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                     var message = error["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : "error without a message";
                     var data = error["data"];
                     error.Remove("data");
-                    throw new UpstreamErrorException(_serverName, code, message, data);
+                    throw RelayedUpstreamError.Create(_serverName, code, message, data);
                 }
 
                 var result = reply["result"];
@@ -420,7 +429,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                 case JsonRpcResponse response:
                     if (_pending.TryRemove(response.Id, out var done))
                     {
-                        done.TrySetResult(response.Result);
+                        done.Reply.TrySetResult(response.Result);
                     }
                     else
                     {
@@ -431,7 +440,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                 case JsonRpcError error:
                     if (_pending.TryRemove(error.Id, out var failed))
                     {
-                        failed.TrySetException(new UpstreamErrorException(_serverName, error.Error.Code, error.Error.Message, ToNode(error.Error.Data)));
+                        failed.Reply.TrySetException(RelayedUpstreamError.Create(_serverName, error.Error.Code, error.Error.Message, ToNode(error.Error.Data)));
                     }
                     else
                     {
@@ -536,6 +545,34 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
             ? serialized.SendSerializedAsync(payload, ct)
             : _transport.SendMessageAsync(message, ct);
 
+    /// <summary>
+    /// A message the transport dropped for its size: the call it answers fails alone. One whose request cannot be
+    /// told could be the answer any caller waits for, so the connection ends and the supervisor restarts the server.
+    /// </summary>
+    private void OnOversizeMessage(OversizeMessage message)
+    {
+        if (message.Id is { } id && _pending.TryRemove(id, out var pending))
+        {
+            LogOversizeAnswer(_logger, _serverName, pending.Method, message.Length, message.Limit);
+            pending.Reply.TrySetException(new UpstreamUnavailableException(_serverName,
+                $"upstream MCP server '{_serverName}' answered {pending.Method} with more than {message.Limit} bytes " +
+                "(maxMessageBytes, the gateway's limit for one upstream MCP message); the answer was dropped"));
+            return;
+        }
+
+        if (message.HasMethod || message.Id is not null)
+        {
+            // A request or notification of the server's own, or the answer to a call nobody waits for any more.
+            LogOversizeMessageDropped(_logger, _serverName, message.Length, message.Limit);
+            return;
+        }
+
+        Close($"it sent a message of {message.Length} bytes, more than maxMessageBytes ({message.Limit}), " +
+            "and which request it answers cannot be told");
+    }
+
+    private sealed record PendingRequest(TaskCompletionSource<JsonNode?> Reply, string Method);
+
     private static JsonRpcError ErrorReply(RequestId id, int code, string message, JsonNode? data) =>
         new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message, Data = data } };
 
@@ -556,7 +593,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         {
             if (_pending.TryRemove(id, out var pending))
             {
-                pending.TrySetException(Unavailable(reason, null));
+                pending.Reply.TrySetException(Unavailable(reason, null));
             }
         }
 
@@ -672,6 +709,12 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}': closing the transport failed: {Reason}")]
     private static partial void LogTransportDisposeFailed(ILogger logger, string server, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' answered {Method} with {Length} bytes, more than maxMessageBytes ({Limit}); the answer was dropped and that call failed")]
+    private static partial void LogOversizeAnswer(ILogger logger, string server, string method, long length, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' sent a message of {Length} bytes, more than maxMessageBytes ({Limit}); it was dropped")]
+    private static partial void LogOversizeMessageDropped(ILogger logger, string server, long length, int limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': the read loop did not end after the transport was closed")]
     private static partial void LogReadLoopDidNotEnd(ILogger logger, string server);

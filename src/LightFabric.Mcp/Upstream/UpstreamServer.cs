@@ -96,6 +96,9 @@ public sealed partial class UpstreamServer : IAsyncDisposable
     /// <summary>How often an HTTP upstream is pinged; a dead Streamable HTTP server is otherwise noticed only by the next call.</summary>
     internal TimeSpan HealthCheckInterval { get; set; }
 
+    /// <summary>The reader of the current stdio child's stdout, while one runs (for diagnostics and tests).</summary>
+    internal BoundedLineReader? StdioOutput => (_connection?.Transport as StdioUpstreamSession)?.Output;
+
     /// <summary>The stdio child's process id while one runs (for diagnostics and tests).</summary>
     internal int? ProcessId => _processId == 0 ? null : _processId;
 
@@ -289,7 +292,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 AnswerServerRequestAsync, _logger, connectTimeout.Token).ConfigureAwait(false);
             if (Settings.Transport == UpstreamTransportKind.Http)
             {
-                connection.DirectRequests = new StreamableHttpRequester(_httpClient!, Settings.Url!, Settings.Headers);
+                connection.DirectRequests = new StreamableHttpRequester(_httpClient!, Settings.Url!, Settings.Headers, Settings.MaxMessageBytes);
             }
 
             var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -317,30 +320,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         _processId = 0;
         if (Settings.Transport == UpstreamTransportKind.Stdio)
         {
-            if (Settings.Command.Count == 0)
-            {
-                throw new InvalidOperationException("no command is configured");
-            }
-
-            var options = new StdioClientTransportOptions
-            {
-                Name = Name,
-                Command = Settings.Command[0],
-                Arguments = Settings.Command.Skip(1).ToList(),
-                WorkingDirectory = Settings.WorkingDirectory,
-
-                // The SDK inherits the whole gateway environment unless told otherwise; the dictionary is then the
-                // child's entire environment.
-                InheritEnvironmentVariables = false,
-                EnvironmentVariables = StdioEnvironment.Build(Settings),
-                StandardErrorLines = line => LogStderr(_logger, Name, line),
-
-                // How long the SDK lets the child exit on its own at shutdown before it kills the process tree;
-                // MCP servers exit promptly when their input ends, and a long wait only delays reconnects.
-                ShutdownTimeout = TimeSpan.FromMilliseconds(500),
-            };
-            var loggerFactory = new SdkTransportLoggerFactory(_loggerFactory, pid => _processId = pid);
-            return (new StdioClientTransport(options, loggerFactory), null);
+            return (new StdioUpstreamTransport(Settings, _logger, line => LogStderr(_logger, Name, line), pid => _processId = pid), null);
         }
 
         var url = Settings.Url ?? throw new InvalidOperationException("no url is configured");

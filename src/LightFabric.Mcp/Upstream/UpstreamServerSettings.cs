@@ -53,6 +53,12 @@ public sealed record UpstreamServerSettings
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
+    /// stdio and http: the most one message from the upstream may hold (a stdio line; an http answer body or one event
+    /// of an SSE answer). A larger one is dropped while it is read and fails the call it answers.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = StreamableHttpRequester.DefaultMaxAnswerBytes;
+
+    /// <summary>
     /// Identity of everything that needs a new connection when it changes; a reload keeps a running server
     /// whose fingerprint is unchanged.
     /// </summary>
@@ -61,5 +67,5 @@ public sealed record UpstreamServerSettings
         string.Join('\u001e', Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key + "=" + e.Value)),
         InheritEnvironment, WorkingDirectory, Url,
         string.Join('\u001e', Headers.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => e.Key + "=" + e.Value)),
-        RequestTimeout, ConnectTimeout, RestartDelay, MaxRestartDelay, HealthCheckInterval);
+        RequestTimeout, ConnectTimeout, RestartDelay, MaxRestartDelay, HealthCheckInterval, MaxMessageBytes);
 }

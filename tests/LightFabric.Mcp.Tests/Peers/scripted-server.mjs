@@ -24,8 +24,21 @@ if (args.includes("--spawn-grandchild")) {
 }
 process.stderr.write("scripted server ready\n");
 
-async function callTool(name, input) {
+// callTool's result when it has written the answer itself.
+const answered = Symbol("answered");
+
+async function callTool(name, input, id) {
   switch (name) {
+    case "huge": {
+      // One answer line of about input.bytes; idLast writes the id at the end, as the TypeScript SDK does.
+      const result = JSON.stringify(text("x".repeat(input.bytes)));
+      process.stdout.write(input.idLast
+        ? `{"jsonrpc":"2.0","result":${result},"id":${JSON.stringify(id)}}\n`
+        : `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${result}}\n`);
+      return answered;
+    }
+    case "huge-error":
+      throw Object.assign(new Error("E".repeat(input.chars)), { code: -32099, data: { blob: "d".repeat(input.chars) } });
     case "add-tool":
       tools.push({ name: input.name, description: "added", inputSchema: { type: "object" } });
       send({ method: "notifications/tools/list_changed" });
@@ -85,7 +98,8 @@ rl.on("line", async (line) => {
         break;
       }
       case "tools/call":
-        result = await callTool(message.params.name, message.params.arguments ?? {});
+        result = await callTool(message.params.name, message.params.arguments ?? {}, message.id);
+        if (result === answered) return;
         break;
       case "ping":
         result = {};
@@ -96,7 +110,7 @@ rl.on("line", async (line) => {
     }
     send({ id: message.id, result });
   } catch (error) {
-    send({ id: message.id, error: { code: error.code ?? -32603, message: error.message, data: { tool: message.params?.name } } });
+    send({ id: message.id, error: { code: error.code ?? -32603, message: error.message, data: error.data ?? { tool: message.params?.name } } });
   }
 });
 rl.on("close", () => process.exit(0));

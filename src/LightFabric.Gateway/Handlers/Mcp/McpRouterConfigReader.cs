@@ -422,6 +422,7 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             RestartDelay = Millis(entry, "restartDelayMs", key) ?? defaults.RestartDelay,
             MaxRestartDelay = Millis(entry, "maxRestartDelayMs", key) ?? defaults.MaxRestartDelay,
             HealthCheckInterval = Millis(entry, "healthCheckIntervalMs", key) ?? defaults.HealthCheckInterval,
+            MaxMessageBytes = Int(entry, "maxMessageBytes", 1024, key, 1024 * 1024 * 1024) ?? defaults.MaxMessageBytes,
         };
         return ok ? new UpstreamServerEntry(settings, prefix, filter) : null;
     }
