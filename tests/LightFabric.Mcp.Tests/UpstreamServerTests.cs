@@ -283,7 +283,7 @@ public sealed class UpstreamServerTests
         }
     }
 
-    private static bool ProcessExists(int pid)
+    internal static bool ProcessExists(int pid)
     {
         if (OperatingSystem.IsLinux())
         {

@@ -206,7 +206,9 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested && !reply.Task.IsCompleted)
         {
             _pending.TryRemove(id, out _);
-            await NotifyCancelledAsync(id, method).ConfigureAwait(false);
+
+            // Not waited for: the caller is done, and a stuck upstream (a full pipe) must not hold it.
+            _ = NotifyCancelledAsync(id, method);
 
             // An HTTP POST waits for its reply; abort it so a cancelled request does not hold a connection open.
             // stdio sends are never aborted: a cancelled write could leave half a line on the pipe.

@@ -28,4 +28,19 @@ public sealed class UpstreamServerConfigTests
         var (_, problems) = Read("""{"name":"a","transport":"stdio","command":["node"],"maxMessageBytes":10}""");
         Assert.Contains("servers[0].maxMessageBytes: 10 is below the minimum 1024", problems);
     }
+
+    [Fact]
+    public void Health_checks_have_an_interval_a_ping_timeout_and_a_miss_count()
+    {
+        var (defaults, _) = Read("""{"name":"a","transport":"stdio","command":["node"]}""");
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(5), 3),
+            (defaults!.HealthCheckInterval, defaults.HealthCheckTimeout, defaults.HealthCheckMisses));
+
+        var (set, none) = Read("""{"name":"a","transport":"stdio","command":["node"],"healthCheckIntervalMs":10000,"healthCheckTimeoutMs":2000,"healthCheckMisses":2}""");
+        Assert.Empty(none);
+        Assert.Equal((TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(2), 2), (set!.HealthCheckInterval, set.HealthCheckTimeout, set.HealthCheckMisses));
+
+        var (_, problems) = Read("""{"name":"a","transport":"stdio","command":["node"],"healthCheckMisses":0}""");
+        Assert.Contains("servers[0].healthCheckMisses: 0 is below the minimum 1", problems);
+    }
 }
