@@ -41,6 +41,28 @@ public sealed class UpstreamMessageLimitTests
     }
 
     [Fact]
+    public async Task An_oversize_line_that_is_not_json_is_skipped_and_one_whose_request_cannot_be_told_restarts_the_server()
+    {
+        using var logging = Logging(out var log);
+        var settings = ScriptedSettings("vague", "--tool=huge-garbage-then-echo", "--tool=huge-without-id") with { MaxMessageBytes = 1024 * 1024 };
+        await using var server = new UpstreamServer(settings, logging);
+        server.Start();
+        Assert.True(await server.WaitForFirstToolsAsync(TimeSpan.FromSeconds(30), default));
+
+        Assert.Equal("echo after", Text(await server.CallToolAsync("huge-garbage-then-echo",
+            new JsonObject { ["bytes"] = 5_000_000, ["message"] = "after" }, null, default)));
+        Assert.Single(log.Records, r => r.Message.StartsWith("upstream MCP server 'vague' sent a message of 5000000 bytes", StringComparison.Ordinal));
+        Assert.Equal(0, server.State.Restarts);
+
+        var pid = server.ProcessId;
+        var error = await Assert.ThrowsAsync<UpstreamUnavailableException>(() =>
+            server.CallToolAsync("huge-without-id", new JsonObject { ["bytes"] = 5_000_000 }, null, default));
+        Assert.Contains("which request it answers cannot be told", error.Message);
+        await Eventually(() => server.State.Status == UpstreamStatus.Up && server.State.Restarts == 1, "restarted and up again");
+        Assert.NotEqual(pid, server.ProcessId);
+    }
+
+    [Fact]
     public async Task An_upstream_error_is_relayed_with_its_message_and_data_cut_to_size()
     {
         using var logging = Logging(out _);
@@ -66,6 +88,7 @@ public sealed class UpstreamMessageLimitTests
     [InlineData("""{"jsonrpc":"2.0","method":"notifications/message","params":{"data":"xxxx""", """xxxx"}}""", null, true)]
     [InlineData("""{"result":{"content":[{"text":"xxx""", """xxx","id":3}]}}""", null, false)]
     [InlineData("""{"jsonrpc":"2.0","result":{"text":"xxx""", """xxx"},"id":12,"jsonrpc":"2.0"}""", 12L, false)]
+    [InlineData("""zzzzzzzzzzzzzzz""", """zzzz"id":5}""", null, false)]
     public void An_oversize_message_is_told_by_its_ends(string head, string tail, object? id, bool hasMethod)
     {
         var message = OversizeMessage.From(100, 10, Encoding.UTF8.GetBytes(head), Encoding.UTF8.GetBytes(tail));

@@ -11,12 +11,14 @@ namespace LightFabric.Mcp.Upstream;
 /// server's own rather than an answer).
 /// </summary>
 /// <param name="Id">The message's id, when one of its ends shows it.</param>
-public sealed partial record OversizeMessage(long Length, int Limit, RequestId? Id, bool HasMethod)
+/// <param name="IsObject">It starts like a JSON object; anything else is not a JSON-RPC message at all.</param>
+public sealed partial record OversizeMessage(long Length, int Limit, RequestId? Id, bool HasMethod, bool IsObject)
 {
     public static OversizeMessage From(long length, int limit, ReadOnlySpan<byte> head, ReadOnlySpan<byte> tail)
     {
         var (id, hasMethod) = ScanHead(head);
-        return new OversizeMessage(length, limit, id ?? IdAtEnd(tail), hasMethod);
+        var isObject = head.TrimStart(" \t\r\n"u8) is [(byte)'{', ..];
+        return new OversizeMessage(length, limit, isObject ? id ?? IdAtEnd(tail) : null, hasMethod, isObject);
     }
 
     /// <summary>The top-level members before the first big value: serializers that write <c>id</c> first.</summary>

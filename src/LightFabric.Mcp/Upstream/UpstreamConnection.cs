@@ -562,9 +562,10 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
             return;
         }
 
-        if (message.HasMethod || message.Id is not null)
+        if (!message.IsObject || message.HasMethod || message.Id is not null)
         {
-            // A request or notification of the server's own, or the answer to a call nobody waits for any more.
+            // Not JSON-RPC at all, a request or notification of the server's own, or the answer to a call nobody waits
+            // for any more.
             LogOversizeMessageDropped(_logger, _serverName, message.Length, message.Limit);
             return;
         }

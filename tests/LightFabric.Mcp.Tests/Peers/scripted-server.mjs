@@ -37,6 +37,12 @@ async function callTool(name, input, id) {
         : `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${result}}\n`);
       return answered;
     }
+    case "huge-garbage-then-echo":
+      process.stdout.write("z".repeat(input.bytes) + "\n");
+      return text(`echo ${input.message}`);
+    case "huge-without-id":
+      process.stdout.write(`{"jsonrpc":"2.0","result":${JSON.stringify(text("x".repeat(input.bytes)))}}\n`);
+      return new Promise(() => {});
     case "huge-error":
       throw Object.assign(new Error("E".repeat(input.chars)), { code: -32099, data: { blob: "d".repeat(input.chars) } });
     case "add-tool":
