@@ -32,6 +32,9 @@ internal sealed partial class StdioUpstreamSession : ITransport, ISerializedMess
     private static readonly TimeSpan ShutdownTimeout = TimeSpan.FromMilliseconds(500);
 
     private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the output may stay open after the process exited (a grandchild may hold it) before it is given up.</summary>
+    private static readonly TimeSpan OutputAfterExit = TimeSpan.FromSeconds(2);
     private static readonly ReadOnlyMemory<byte> Newline = "\n"u8.ToArray();
     private static readonly JsonTypeInfo MessageType = McpJsonUtilities.DefaultOptions.GetTypeInfo(typeof(JsonRpcMessage));
 
@@ -130,6 +133,7 @@ internal sealed partial class StdioUpstreamSession : ITransport, ISerializedMess
         processStarted(process.Id);
         session._readStderr = Task.Run(session.ReadStderrAsync, CancellationToken.None);
         session._readStdout = Task.Run(session.ReadStdoutAsync, CancellationToken.None);
+        _ = session.WatchExitAsync();
         return session;
     }
 
@@ -221,7 +225,26 @@ internal sealed partial class StdioUpstreamSession : ITransport, ISerializedMess
 
         _messages.Writer.TryComplete();
         _process.Dispose();
-        _stop.Dispose();
+    }
+
+    /// <summary>
+    /// The output normally ends with the process. A grandchild that inherited it (a server started through a shell)
+    /// can keep it open after the server died, which would leave the connection up with nobody behind it.
+    /// </summary>
+    private async Task WatchExitAsync()
+    {
+        try
+        {
+            await _process.WaitForExitAsync().ConfigureAwait(false);
+            if (await Task.WhenAny(_readStdout, Task.Delay(OutputAfterExit)).ConfigureAwait(false) != _readStdout)
+            {
+                await _stop.CancelAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or ObjectDisposedException)
+        {
+            // Disposed meanwhile.
+        }
     }
 
     private async Task<bool> ExitedWithinAsync(TimeSpan wait)
