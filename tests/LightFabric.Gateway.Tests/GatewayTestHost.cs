@@ -13,13 +13,15 @@ namespace LightFabric.Gateway.Tests;
 internal static class GatewayTestHost
 {
     /// <summary>Starts a real light-gateway runtime on 127.0.0.1:0 over the given directory.</summary>
-    public static async Task<(LightRuntime<GatewayModel> Runtime, HttpClient Client)> StartAsync(TempDirectory dir, string values)
+    /// <param name="logs">Also receives every log record the runtime's filter lets through.</param>
+    public static async Task<(LightRuntime<GatewayModel> Runtime, HttpClient Client)> StartAsync(TempDirectory dir, string values, LogCapture? logs = null)
     {
         dir.WriteConfig("values.yml", "server.httpPort: 0\n" + values);
         var options = GatewayRuntime.DefaultOptions(dir.Path, new DictionaryEnvironment(new Dictionary<string, string>())) with
         {
             IpOverride = "127.0.0.1",
             AllowRemoteBootstrap = false,
+            ExtraLoggerProviders = logs is null ? [] : [logs],
         };
         var runtime = GatewayRuntime.Create(options);
         await runtime.StartAsync();

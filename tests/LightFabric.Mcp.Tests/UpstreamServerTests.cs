@@ -206,6 +206,35 @@ public sealed class UpstreamServerTests
     }
 
     [Fact]
+    public async Task A_killed_shell_wrapper_is_noticed_although_its_child_keeps_the_output_open()
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        using var logging = Logging(out var log);
+        var command = $"'{Npm.NodePath}' '{ScriptedServer}'; exit 0";
+        var settings = ScriptedSettings("wrapped-killed") with { Command = ["sh", "-c", command] };
+        await using var server = new UpstreamServer(settings, logging);
+        server.Start();
+        Assert.True(await server.WaitForFirstToolsAsync(FirstTools, default));
+        var shell = server.ProcessId ?? throw new Xunit.Sdk.XunitException("no process id");
+        var node = Assert.Single(ChildrenOf(shell));
+
+        // The orphaned node still holds the pipe the shell shared with it, so the output does not end.
+        using (var wrapper = Process.GetProcessById(shell))
+        {
+            wrapper.Kill();
+        }
+
+        await Eventually(() => server.State.Restarts >= 1 && server.State.Status == UpstreamStatus.Up, "restarted after the shell died");
+        Assert.NotEqual(shell, server.ProcessId);
+        Assert.Single(log.Records, r => r.Level == LogLevel.Warning && r.Message.Contains("'wrapped-killed' is down: the process exited"));
+        await Eventually(() => !ProcessExists(node), $"the orphaned node {node} to exit once its input was closed", 10_000);
+    }
+
+    [Fact]
     public async Task A_command_that_cannot_start_leaves_the_server_down_with_the_reason()
     {
         using var logging = Logging(out var log);
@@ -283,7 +312,7 @@ public sealed class UpstreamServerTests
         }
     }
 
-    private static bool ProcessExists(int pid)
+    internal static bool ProcessExists(int pid)
     {
         if (OperatingSystem.IsLinux())
         {

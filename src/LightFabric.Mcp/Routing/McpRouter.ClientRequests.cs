@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
 using LightFabric.Mcp.Server;
 using LightFabric.Mcp.Upstream;
+using Microsoft.Extensions.Logging;
 
 namespace LightFabric.Mcp.Routing;
 
@@ -17,6 +18,7 @@ namespace LightFabric.Mcp.Routing;
 /// </summary>
 public sealed partial class McpRouter
 {
+    private const string RootsList = "roots/list";
     private static readonly AsyncLocal<IClientChannel?> CurrentCall = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<IClientChannel, byte>> _callsInFlight = new(StringComparer.Ordinal);
 
@@ -55,6 +57,14 @@ public sealed partial class McpRouter
             channel = inFlight.Length == 1 ? inFlight[0] : null;
         }
 
+        if (channel is null && method == RootsList)
+        {
+            // Servers ask for roots right after initialize (and on each restart), outside any call. The gateway has
+            // no roots of its own to offer, and an error here only makes the upstream log a failure.
+            LogRootsAnsweredEmpty(_logger, server);
+            return new JsonObject { ["roots"] = new JsonArray() };
+        }
+
         if (channel is null)
         {
             throw new UpstreamErrorException(server, McpErrorCodes.InternalError,
@@ -85,4 +95,7 @@ public sealed partial class McpRouter
         answer.Remove("result");
         return result;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}' asked for roots/list outside a call of one client; answered with no roots")]
+    private static partial void LogRootsAnsweredEmpty(ILogger logger, string server);
 }

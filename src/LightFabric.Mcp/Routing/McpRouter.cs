@@ -342,6 +342,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
         // The specification answers an unknown tool with invalid params.
         if (!_catalog.TryFind(name, out var tool))
         {
+            LogToolCall(_logger, name, "(no such tool)", "unknown-tool", 0, "none");
             throw new McpException(McpErrorCodes.InvalidParams, $"Unknown tool: {name}");
         }
 
@@ -406,6 +407,12 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
                 var checkedResult = ToolSchemaChecks.CheckResult(withOutput.Tool, result);
                 status = ReferenceEquals(checkedResult, result) ? status : "output does not match outputSchema";
                 result = checkedResult;
+            }
+
+            // The call reached the tool and the tool reported a failure: not "ok" to whoever reads the log.
+            if (status == "ok" && IsErrorResult(result))
+            {
+                status = "tool-error";
             }
 
             return result;

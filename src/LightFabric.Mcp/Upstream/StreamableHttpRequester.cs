@@ -50,8 +50,9 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
         long id, string method, JsonNode? @params, string? sessionId, string protocolVersion, Action<JsonObject> other, CancellationToken ct)
     {
         var body = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(body, WriterOptions))
+        try
         {
+            using var writer = new Utf8JsonWriter(body, WriterOptions);
             writer.WriteStartObject();
             writer.WriteString("jsonrpc", "2.0");
             writer.WriteNumber("id", id);
@@ -63,6 +64,11 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
             }
 
             writer.WriteEndObject();
+        }
+        catch (Exception ex)
+        {
+            // Writing an in-memory message does no I/O: this is about the message, and nothing was sent.
+            throw new RequestNotWritableException(ex);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
@@ -234,6 +240,10 @@ public sealed class StreamableHttpRequester(HttpClient client, Uri endpoint, IRe
     {
         public int Limit { get; } = limit;
     }
+
+    /// <summary>The request could not be written as JSON (the inner exception says why); nothing was sent.</summary>
+    public sealed class RequestNotWritableException(Exception inner)
+        : Exception("the request cannot be written as JSON: " + inner.Message, inner);
 
     /// <summary>
     /// Reads the answer and fails once more than the limit has been read since <see cref="StartNextAnswer"/>. Counts

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using ModelContextProtocol;
 using ModelContextProtocol.Client;
 using ModelContextProtocol.Protocol;
+using McpException = LightFabric.Mcp.Protocol.McpException;
 
 namespace LightFabric.Mcp.Upstream;
 
@@ -29,7 +30,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     private readonly string _serverName;
     private readonly ILogger _logger;
     private readonly bool _abortSendOnCancel;
-    private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonNode?>> _pending = new();
+    private readonly ConcurrentDictionary<RequestId, PendingRequest> _pending = new();
     private readonly ConcurrentDictionary<RequestId, CancellationTokenSource> _incoming = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -56,6 +57,9 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
 
     /// <summary>The revision the upstream chose; the gateway may speak a different one downstream.</summary>
     public string NegotiatedProtocolVersion { get; private set; } = "";
+
+    /// <summary>The connected transport (for diagnostics and tests).</summary>
+    internal ITransport Transport => _transport;
 
     /// <summary>The transport's session id (Streamable HTTP); null for stdio and SSE.</summary>
     public string? SessionId => _transport.SessionId;
@@ -99,10 +103,16 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(transport);
         var connected = await transport.ConnectAsync(ct).ConfigureAwait(false);
-        var connection = new UpstreamConnection(connected, serverName, logger, abortSendOnCancel: transport is not StdioClientTransport)
+        var connection = new UpstreamConnection(connected, serverName, logger,
+            abortSendOnCancel: transport is not StdioClientTransport and not StdioUpstreamTransport)
         {
             ServerRequestHandler = serverRequestHandler,
         };
+        if (connected is StdioUpstreamSession stdio)
+        {
+            stdio.OnOversizeMessage(connection.OnOversizeMessage);
+        }
+
         connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
         try
         {
@@ -168,8 +178,12 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         ct.ThrowIfCancellationRequested();
 
         var id = new RequestId(Interlocked.Increment(ref _nextId));
+        var request = new JsonRpcRequest { Id = id, Method = method, Params = @params };
+
+        // Serialized before anything is registered or sent: a message that cannot be written fails this call only.
+        var payload = OutgoingMessages.Serialize(request, _serverName, method, @params);
         var reply = new TaskCompletionSource<JsonNode?>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pending[id] = reply;
+        _pending[id] = new PendingRequest(reply, method);
         if (_closeReason is not null)
         {
             // Closed between the check and the registration: the close may not have seen this entry.
@@ -178,7 +192,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
 
         var sendAbort = _abortSendOnCancel ? CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token) : null;
-        var send = SendRequestAsync(new JsonRpcRequest { Id = id, Method = method, Params = @params }, reply, sendAbort);
+        var send = SendRequestAsync(request, payload, reply, sendAbort);
         try
         {
             var result = await reply.Task.WaitAsync(ct).ConfigureAwait(false);
@@ -192,7 +206,9 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         catch (OperationCanceledException) when (ct.IsCancellationRequested && !reply.Task.IsCompleted)
         {
             _pending.TryRemove(id, out _);
-            await NotifyCancelledAsync(id, method).ConfigureAwait(false);
+
+            // Not waited for: the caller is done, and a stuck upstream (a full pipe) must not hold it.
+            _ = NotifyCancelledAsync(id, method);
 
             // An HTTP POST waits for its reply; abort it so a cancelled request does not hold a connection open.
             // stdio sends are never aborted: a cancelled write could leave half a line on the pipe.
@@ -233,7 +249,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                     var message = error["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : "error without a message";
                     var data = error["data"];
                     error.Remove("data");
-                    throw new UpstreamErrorException(_serverName, code, message, data);
+                    throw RelayedUpstreamError.Create(_serverName, code, message, data);
                 }
 
                 var result = reply["result"];
@@ -253,6 +269,11 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
             throw Unavailable(_closeReason ?? "the connection was closed", null);
+        }
+        catch (StreamableHttpRequester.RequestNotWritableException ex)
+        {
+            // Nothing was sent: this call fails, the session is untouched.
+            throw OutgoingMessages.Invalid(_serverName, method, @params, ex.InnerException ?? ex);
         }
         catch (StreamableHttpRequester.AnswerTooLargeException ex)
         {
@@ -284,10 +305,12 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     public async ValueTask NotifyAsync(string method, JsonNode? @params, CancellationToken ct)
     {
         ThrowIfClosed();
+        var notification = new JsonRpcNotification { Method = method, Params = @params };
+        var payload = OutgoingMessages.Serialize(notification, _serverName, method, @params);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, _lifetime.Token);
         try
         {
-            await _transport.SendMessageAsync(new JsonRpcNotification { Method = method, Params = @params }, linked.Token).ConfigureAwait(false);
+            await SendAsync(notification, payload, linked.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -331,11 +354,11 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         _lifetime.Dispose();
     }
 
-    private async Task SendRequestAsync(JsonRpcRequest request, TaskCompletionSource<JsonNode?> reply, CancellationTokenSource? sendAbort)
+    private async Task SendRequestAsync(JsonRpcRequest request, byte[] payload, TaskCompletionSource<JsonNode?> reply, CancellationTokenSource? sendAbort)
     {
         try
         {
-            await _transport.SendMessageAsync(request, sendAbort?.Token ?? _lifetime.Token).ConfigureAwait(false);
+            await SendAsync(request, payload, sendAbort?.Token ?? _lifetime.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (sendAbort?.IsCancellationRequested == true || _lifetime.IsCancellationRequested)
         {
@@ -343,8 +366,8 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            // A failed send means the transport can no longer be trusted (process gone, server unreachable, session
-            // lost); fail everything so the supervisor reconnects instead of letting requests hang.
+            // The message was serialized already, so this is the transport failing (process gone, server unreachable,
+            // session lost): it can no longer be trusted; fail everything so the supervisor reconnects.
             var reason = $"sending {request.Method} failed: {Describe(ex)}";
             reply.TrySetException(Unavailable(reason, ex));
             Close(reason);
@@ -360,7 +383,8 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         try
         {
             var @params = new JsonObject { ["requestId"] = ToNode(id), ["reason"] = $"the gateway cancelled {method}" };
-            await _transport.SendMessageAsync(new JsonRpcNotification { Method = McpMethods.Cancelled, Params = @params }, _lifetime.Token)
+            var notification = new JsonRpcNotification { Method = McpMethods.Cancelled, Params = @params };
+            await SendAsync(notification, OutgoingMessages.Serialize(notification, _serverName, McpMethods.Cancelled, @params), _lifetime.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -407,7 +431,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                 case JsonRpcResponse response:
                     if (_pending.TryRemove(response.Id, out var done))
                     {
-                        done.TrySetResult(response.Result);
+                        done.Reply.TrySetResult(response.Result);
                     }
                     else
                     {
@@ -418,7 +442,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                 case JsonRpcError error:
                     if (_pending.TryRemove(error.Id, out var failed))
                     {
-                        failed.TrySetException(new UpstreamErrorException(_serverName, error.Error.Code, error.Error.Message, ToNode(error.Error.Data)));
+                        failed.Reply.TrySetException(RelayedUpstreamError.Create(_serverName, error.Error.Code, error.Error.Message, ToNode(error.Error.Data)));
                     }
                     else
                     {
@@ -491,15 +515,66 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
             _incoming.TryRemove(request.Id, out _);
         }
 
+        byte[] payload;
         try
         {
-            await _transport.SendMessageAsync(reply, _lifetime.Token).ConfigureAwait(false);
+            payload = OutgoingMessages.Serialize(reply, _serverName, request.Method, null);
+        }
+        catch (McpException ex)
+        {
+            // E.g. a client's answer with a string that cannot be written: the upstream still gets an answer.
+            LogServerRequestFailed(_logger, _serverName, request.Method, ex);
+            reply = ErrorReply(request.Id, McpErrorCodes.InternalError, $"the answer to {request.Method} could not be relayed: {ex.Message}", null);
+            payload = OutgoingMessages.Serialize(reply, _serverName, request.Method, null);
+        }
+
+        try
+        {
+            await SendAsync(reply, payload, _lifetime.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             LogServerRequestReplyNotSent(_logger, _serverName, request.Method, ex.Message);
         }
     }
+
+    /// <summary>
+    /// Sends an already serialized message: as those bytes where the transport takes them (stdio), else as the
+    /// message, which the SDK transport serializes again (it is known to be writable by now).
+    /// </summary>
+    private Task SendAsync(JsonRpcMessage message, byte[] payload, CancellationToken ct) =>
+        _transport is ISerializedMessageTransport serialized
+            ? serialized.SendSerializedAsync(payload, ct)
+            : _transport.SendMessageAsync(message, ct);
+
+    /// <summary>
+    /// A message the transport dropped for its size: the call it answers fails alone. One whose request cannot be
+    /// told could be the answer any caller waits for, so the connection ends and the supervisor restarts the server.
+    /// </summary>
+    private void OnOversizeMessage(OversizeMessage message)
+    {
+        if (message.Id is { } id && _pending.TryRemove(id, out var pending))
+        {
+            LogOversizeAnswer(_logger, _serverName, pending.Method, message.Length, message.Limit);
+            pending.Reply.TrySetException(new UpstreamUnavailableException(_serverName,
+                $"upstream MCP server '{_serverName}' answered {pending.Method} with more than {message.Limit} bytes " +
+                "(maxMessageBytes, the gateway's limit for one upstream MCP message); the answer was dropped"));
+            return;
+        }
+
+        if (!message.IsObject || message.HasMethod || message.Id is not null)
+        {
+            // Not JSON-RPC at all, a request or notification of the server's own, or the answer to a call nobody waits
+            // for any more.
+            LogOversizeMessageDropped(_logger, _serverName, message.Length, message.Limit);
+            return;
+        }
+
+        Close($"it sent a message of {message.Length} bytes, more than maxMessageBytes ({message.Limit}), " +
+            "and which request it answers cannot be told");
+    }
+
+    private sealed record PendingRequest(TaskCompletionSource<JsonNode?> Reply, string Method);
 
     private static JsonRpcError ErrorReply(RequestId id, int code, string message, JsonNode? data) =>
         new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message, Data = data } };
@@ -521,7 +596,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         {
             if (_pending.TryRemove(id, out var pending))
             {
-                pending.TrySetException(Unavailable(reason, null));
+                pending.Reply.TrySetException(Unavailable(reason, null));
             }
         }
 
@@ -637,6 +712,12 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}': closing the transport failed: {Reason}")]
     private static partial void LogTransportDisposeFailed(ILogger logger, string server, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' answered {Method} with {Length} bytes, more than maxMessageBytes ({Limit}); the answer was dropped and that call failed")]
+    private static partial void LogOversizeAnswer(ILogger logger, string server, string method, long length, int limit);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' sent a message of {Length} bytes, more than maxMessageBytes ({Limit}); it was dropped")]
+    private static partial void LogOversizeMessageDropped(ILogger logger, string server, long length, int limit);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': the read loop did not end after the transport was closed")]
     private static partial void LogReadLoopDidNotEnd(ILogger logger, string server);

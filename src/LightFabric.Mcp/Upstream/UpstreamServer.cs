@@ -36,6 +36,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
 
     private readonly ILogger _logger;
     private readonly ILoggerFactory _loggerFactory;
+    private readonly TimeProvider _time;
     private readonly HttpClient? _httpClient;
     private readonly HttpClient? _ownedHttpClient;
     private readonly CancellationTokenSource _stop = new();
@@ -54,9 +55,11 @@ public sealed partial class UpstreamServer : IAsyncDisposable
     /// For sse/http upstreams; its <c>Timeout</c> should be infinite (event streams stay open, and
     /// <see cref="UpstreamServerSettings.RequestTimeout"/> bounds requests). When null the server creates its own.
     /// </param>
-    public UpstreamServer(UpstreamServerSettings settings, ILoggerFactory loggerFactory, HttpClient? httpClient = null)
+    /// <param name="timeProvider">The clock of health checks, timeouts and restart delays (a fake one in tests).</param>
+    public UpstreamServer(UpstreamServerSettings settings, ILoggerFactory loggerFactory, HttpClient? httpClient = null, TimeProvider? timeProvider = null)
     {
         Settings = settings;
+        _time = timeProvider ?? TimeProvider.System;
         HealthCheckInterval = settings.HealthCheckInterval;
         _loggerFactory = loggerFactory;
         _logger = loggerFactory.CreateLogger(LogCategory);
@@ -93,8 +96,18 @@ public sealed partial class UpstreamServer : IAsyncDisposable
     /// <summary>Upstream notifications other than tools/list_changed (progress, logging, resources), passed through.</summary>
     public event Action<UpstreamServer, string, JsonNode?>? NotificationReceived;
 
-    /// <summary>How often an HTTP upstream is pinged; a dead Streamable HTTP server is otherwise noticed only by the next call.</summary>
+    /// <summary>How often the upstream is pinged (<see cref="UpstreamServerSettings.HealthCheckInterval"/>; tests shorten it).</summary>
     internal TimeSpan HealthCheckInterval { get; set; }
+
+    /// <summary>
+    /// Raised when the supervisor starts waiting on the clock: <c>health-interval</c> (until the next ping),
+    /// <c>health-ping</c> (for a ping's answer) or <c>restart-delay</c>. Lets tests with a fake clock advance it only
+    /// once the timer exists.
+    /// </summary>
+    internal event Action<string>? WaitingOnClock;
+
+    /// <summary>The reader of the current stdio child's stdout, while one runs (for diagnostics and tests).</summary>
+    internal BoundedLineReader? StdioOutput => (_connection?.Transport as StdioUpstreamSession)?.Output;
 
     /// <summary>The stdio child's process id while one runs (for diagnostics and tests).</summary>
     internal int? ProcessId => _processId == 0 ? null : _processId;
@@ -135,8 +148,8 @@ public sealed partial class UpstreamServer : IAsyncDisposable
             throw NotUp();
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Settings.RequestTimeout);
+        using var deadline = new CancellationTokenSource(Settings.RequestTimeout, _time);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
         try
         {
             return await connection.RequestAsync(method, @params, timeout.Token).ConfigureAwait(false);
@@ -202,7 +215,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 (var transport, ownedTransport) = CreateTransport();
                 (connection, var toolsChangedSignal, var tools) = await ConnectAsync(transport, stop).ConfigureAwait(false);
                 _connection = connection;
-                upSince = DateTimeOffset.UtcNow;
+                upSince = _time.GetUtcNow();
                 _state = _state with { Status = UpstreamStatus.Up, Reason = null, NextAttemptAt = null };
 
                 // Published after the state says Up, so whoever waits for the first tools can call them at once.
@@ -213,10 +226,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 // Started after the first publish so a change signalled meanwhile (buffered) cannot be overwritten
                 // by the older first list.
                 workers.Add(RefreshToolsOnSignalAsync(connection, toolsChangedSignal, scope.Token));
-                if (Settings.Transport != UpstreamTransportKind.Stdio)
-                {
-                    workers.Add(CheckHealthAsync(connection, scope.Token));
-                }
+                workers.Add(CheckHealthAsync(connection, scope.Token));
 
                 await connection.Completion.WaitAsync(stop).ConfigureAwait(false);
                 reason = connection.CloseReason ?? "the connection ended";
@@ -240,14 +250,14 @@ public sealed partial class UpstreamServer : IAsyncDisposable
             // Calls arriving from now on fail with the supervisor's reason and next attempt instead of reaching a
             // dead connection.
             _connection = null;
-            if (upSince is { } since && DateTimeOffset.UtcNow - since >= StableAfter)
+            if (upSince is { } since && _time.GetUtcNow() - since >= StableAfter)
             {
                 failures = 0;
             }
 
             var delay = Backoff(failures++);
             var previous = _state;
-            _state = previous with { Status = UpstreamStatus.Down, Reason = reason, NextAttemptAt = DateTimeOffset.UtcNow + delay };
+            _state = previous with { Status = UpstreamStatus.Down, Reason = reason, NextAttemptAt = _time.GetUtcNow() + delay };
             if (previous.Status != UpstreamStatus.Down || previous.Reason != reason)
             {
                 LogDown(_logger, Name, reason, delay.TotalSeconds);
@@ -259,12 +269,14 @@ public sealed partial class UpstreamServer : IAsyncDisposable
 
             // Closing may take a moment (a stdio child is waited for, then killed); it counts towards the delay.
             await CloseAsync(connection, ownedTransport).ConfigureAwait(false);
-            var remaining = _state.NextAttemptAt!.Value - DateTimeOffset.UtcNow;
+            var remaining = _state.NextAttemptAt!.Value - _time.GetUtcNow();
             try
             {
                 if (remaining > TimeSpan.Zero)
                 {
-                    await Task.Delay(remaining, stop).ConfigureAwait(false);
+                    var wait = Task.Delay(remaining, _time, stop);
+                    WaitingOnClock?.Invoke("restart-delay");
+                    await wait.ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException)
@@ -280,8 +292,8 @@ public sealed partial class UpstreamServer : IAsyncDisposable
     /// first tools/list so that no change between reading and watching is lost.</returns>
     private async Task<(UpstreamConnection Connection, Channel<bool> ToolsChanged, List<JsonObject> Tools)> ConnectAsync(IClientTransport transport, CancellationToken stop)
     {
-        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        connectTimeout.CancelAfter(Settings.ConnectTimeout);
+        using var connectDeadline = new CancellationTokenSource(Settings.ConnectTimeout, _time);
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stop, connectDeadline.Token);
         UpstreamConnection? connection = null;
         try
         {
@@ -289,7 +301,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 AnswerServerRequestAsync, _logger, connectTimeout.Token).ConfigureAwait(false);
             if (Settings.Transport == UpstreamTransportKind.Http)
             {
-                connection.DirectRequests = new StreamableHttpRequester(_httpClient!, Settings.Url!, Settings.Headers);
+                connection.DirectRequests = new StreamableHttpRequester(_httpClient!, Settings.Url!, Settings.Headers, Settings.MaxMessageBytes);
             }
 
             var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
@@ -317,30 +329,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         _processId = 0;
         if (Settings.Transport == UpstreamTransportKind.Stdio)
         {
-            if (Settings.Command.Count == 0)
-            {
-                throw new InvalidOperationException("no command is configured");
-            }
-
-            var options = new StdioClientTransportOptions
-            {
-                Name = Name,
-                Command = Settings.Command[0],
-                Arguments = Settings.Command.Skip(1).ToList(),
-                WorkingDirectory = Settings.WorkingDirectory,
-
-                // The SDK inherits the whole gateway environment unless told otherwise; the dictionary is then the
-                // child's entire environment.
-                InheritEnvironmentVariables = false,
-                EnvironmentVariables = StdioEnvironment.Build(Settings),
-                StandardErrorLines = line => LogStderr(_logger, Name, line),
-
-                // How long the SDK lets the child exit on its own at shutdown before it kills the process tree;
-                // MCP servers exit promptly when their input ends, and a long wait only delays reconnects.
-                ShutdownTimeout = TimeSpan.FromMilliseconds(500),
-            };
-            var loggerFactory = new SdkTransportLoggerFactory(_loggerFactory, pid => _processId = pid);
-            return (new StdioClientTransport(options, loggerFactory), null);
+            return (new StdioUpstreamTransport(Settings, _logger, line => LogStderr(_logger, Name, line), pid => _processId = pid), null);
         }
 
         var url = Settings.Url ?? throw new InvalidOperationException("no url is configured");
@@ -384,8 +373,8 @@ public sealed partial class UpstreamServer : IAsyncDisposable
             }
 
             var @params = cursor is null ? null : new JsonObject { ["cursor"] = cursor };
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(Settings.RequestTimeout);
+            using var deadline = new CancellationTokenSource(Settings.RequestTimeout, _time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
             JsonNode? result;
             try
             {
@@ -502,32 +491,58 @@ public sealed partial class UpstreamServer : IAsyncDisposable
     }
 
     /// <summary>
-    /// Pings an HTTP upstream periodically. The SDK's Streamable HTTP transport does not end when the server goes away
-    /// (its event stream gives up silently), and a restarted server no longer knows the session.
+    /// Pings the upstream every <see cref="HealthCheckInterval"/>, each ping bounded by its own short timeout. A
+    /// frozen process (SIGSTOP, a deadlock) keeps its pipes open and a dead Streamable HTTP server's event stream can
+    /// give up silently, so neither ends the connection on its own; after
+    /// <see cref="UpstreamServerSettings.HealthCheckMisses"/> pings in a row go unanswered (a miss is retried at once)
+    /// the connection is ended: calls in flight fail, new calls fail fast while the supervisor restarts the server.
     /// </summary>
     private async Task CheckHealthAsync(UpstreamConnection connection, CancellationToken ct)
     {
+        var misses = Math.Max(1, Settings.HealthCheckMisses);
         try
         {
+            var missed = 0;
             while (true)
             {
-                await Task.Delay(HealthCheckInterval, ct).ConfigureAwait(false);
-                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                timeout.CancelAfter(Settings.RequestTimeout < TimeSpan.FromSeconds(10) ? Settings.RequestTimeout : TimeSpan.FromSeconds(10));
+                if (missed == 0)
+                {
+                    var interval = Task.Delay(HealthCheckInterval, _time, ct);
+                    WaitingOnClock?.Invoke("health-interval");
+                    await interval.ConfigureAwait(false);
+                }
+
+                using var deadline = new CancellationTokenSource(Settings.HealthCheckTimeout, _time);
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, deadline.Token);
                 try
                 {
-                    await connection.RequestAsync(McpMethods.Ping, null, timeout.Token).ConfigureAwait(false);
+                    var ping = connection.RequestAsync(McpMethods.Ping, null, timeout.Token);
+                    WaitingOnClock?.Invoke("health-ping");
+                    await ping.ConfigureAwait(false);
+                    missed = 0;
                 }
                 catch (UpstreamErrorException ex) when (ex.Code == McpErrorCodes.MethodNotFound)
                 {
                     // It answered, so it is alive.
+                    missed = 0;
+                }
+                catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
+                {
+                    missed++;
+                    LogPingMissed(_logger, Name, missed, misses, Settings.HealthCheckTimeout.TotalSeconds);
+                    if (missed >= misses)
+                    {
+                        connection.Abort($"health check failed: no answer to {misses} ping{(misses == 1 ? "" : "s")} in a row " +
+                            $"(each within {Settings.HealthCheckTimeout.TotalSeconds:0.###} s)");
+                        return;
+                    }
                 }
                 catch (Exception ex)
                 {
                     // Stopped meanwhile: the connection is being closed anyway (and a throwing worker would end supervision).
                     if (!ct.IsCancellationRequested)
                     {
-                        connection.Abort($"health check failed: {(ex is OperationCanceledException ? "no answer to ping" : UpstreamConnection.Describe(ex))}");
+                        connection.Abort($"health check failed: {UpstreamConnection.Describe(ex)}");
                     }
 
                     return;
@@ -561,9 +576,9 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         {
             UpstreamStatus.Starting => "it is starting",
             UpstreamStatus.Stopped => "it was stopped",
-            UpstreamStatus.Down when state.NextAttemptAt is { } next && next > DateTimeOffset.UtcNow =>
-                $"{state.Reason}; next attempt in {Math.Ceiling((next - DateTimeOffset.UtcNow).TotalSeconds):0} s",
-            UpstreamStatus.Down => $"{state.Reason}; reconnecting now",
+            UpstreamStatus.Down when state.NextAttemptAt is { } next && next > _time.GetUtcNow() =>
+                $"it is down: {state.Reason}; next attempt in {Math.Ceiling((next - _time.GetUtcNow()).TotalSeconds):0} s",
+            UpstreamStatus.Down => $"it is down: {state.Reason}; reconnecting now",
             _ => "it is reconnecting",
         };
         return new UpstreamUnavailableException(Name, $"upstream MCP server '{Name}' is unavailable: {detail}");
@@ -591,6 +606,9 @@ public sealed partial class UpstreamServer : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}' is still down: {Reason}; next attempt in {DelaySeconds:0.#} s")]
     private static partial void LogStillDown(ILogger logger, string server, string reason, double delaySeconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' did not answer ping {Missed} of {Misses} within {TimeoutSeconds:0.###} s")]
+    private static partial void LogPingMissed(ILogger logger, string server, int missed, int misses, double timeoutSeconds);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "upstream MCP server '{Server}' stderr: {Line}")]
     private static partial void LogStderr(ILogger logger, string server, string line);

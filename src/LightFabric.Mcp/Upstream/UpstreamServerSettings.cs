@@ -49,8 +49,20 @@ public sealed record UpstreamServerSettings
 
     public TimeSpan MaxRestartDelay { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>sse/http: how often a quiet connection is checked with ping (a dead server is otherwise noticed only by the next call).</summary>
+    /// <summary>How often the upstream is pinged (a frozen or vanished server is otherwise noticed only by timeouts).</summary>
     public TimeSpan HealthCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long one health-check ping may go unanswered before it counts as missed.</summary>
+    public TimeSpan HealthCheckTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Missed pings in a row after which the upstream is taken down and restarted (or reconnected).</summary>
+    public int HealthCheckMisses { get; init; } = 3;
+
+    /// <summary>
+    /// stdio and http: the most one message from the upstream may hold (a stdio line; an http answer body or one event
+    /// of an SSE answer). A larger one is dropped while it is read and fails the call it answers.
+    /// </summary>
+    public int MaxMessageBytes { get; init; } = StreamableHttpRequester.DefaultMaxAnswerBytes;
 
     /// <summary>
     /// Identity of everything that needs a new connection when it changes; a reload keeps a running server
@@ -61,5 +73,6 @@ public sealed record UpstreamServerSettings
         string.Join('\u001e', Environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key + "=" + e.Value)),
         InheritEnvironment, WorkingDirectory, Url,
         string.Join('\u001e', Headers.OrderBy(e => e.Key, StringComparer.OrdinalIgnoreCase).Select(e => e.Key + "=" + e.Value)),
-        RequestTimeout, ConnectTimeout, RestartDelay, MaxRestartDelay, HealthCheckInterval);
+        RequestTimeout, ConnectTimeout, RestartDelay, MaxRestartDelay, HealthCheckInterval,
+        HealthCheckTimeout, HealthCheckMisses, MaxMessageBytes);
 }

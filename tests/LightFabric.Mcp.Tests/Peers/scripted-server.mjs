@@ -7,6 +7,9 @@ import { spawn } from "node:child_process";
 const args = process.argv.slice(2);
 const pageSize = 2;
 const tools = ["t1", "t2", "t3", "t4", "t5"].map((name) => ({ name, description: `tool ${name}`, inputSchema: { type: "object" } }));
+for (const extra of args.filter((a) => a.startsWith("--tool=")).map((a) => a.slice("--tool=".length))) {
+  tools.push({ name: extra, description: `tool ${extra}`, inputSchema: { type: "object" } });
+}
 const cancelled = [];
 const waitingForClient = new Map();
 let nextServerRequestId = 1;
@@ -21,8 +24,27 @@ if (args.includes("--spawn-grandchild")) {
 }
 process.stderr.write("scripted server ready\n");
 
-async function callTool(name, input) {
+// callTool's result when it has written the answer itself.
+const answered = Symbol("answered");
+
+async function callTool(name, input, id) {
   switch (name) {
+    case "huge": {
+      // One answer line of about input.bytes; idLast writes the id at the end, as the TypeScript SDK does.
+      const result = JSON.stringify(text("x".repeat(input.bytes)));
+      process.stdout.write(input.idLast
+        ? `{"jsonrpc":"2.0","result":${result},"id":${JSON.stringify(id)}}\n`
+        : `{"jsonrpc":"2.0","id":${JSON.stringify(id)},"result":${result}}\n`);
+      return answered;
+    }
+    case "huge-garbage-then-echo":
+      process.stdout.write("z".repeat(input.bytes) + "\n");
+      return text(`echo ${input.message}`);
+    case "huge-without-id":
+      process.stdout.write(`{"jsonrpc":"2.0","result":${JSON.stringify(text("x".repeat(input.bytes)))}}\n`);
+      return new Promise(() => {});
+    case "huge-error":
+      throw Object.assign(new Error("E".repeat(input.chars)), { code: -32099, data: { blob: "d".repeat(input.chars) } });
     case "add-tool":
       tools.push({ name: input.name, description: "added", inputSchema: { type: "object" } });
       send({ method: "notifications/tools/list_changed" });
@@ -41,6 +63,8 @@ async function callTool(name, input) {
     case "sleep":
       await new Promise((resolve) => setTimeout(resolve, input.ms));
       return text(`slept ${input.ms}`);
+    case "soft-fail":
+      return { ...text(`failed softly: ${input.why ?? "no reason"}`), isError: true };
     case "cancelled-ids":
       return text(cancelled);
     case "initialize-params":
@@ -80,7 +104,8 @@ rl.on("line", async (line) => {
         break;
       }
       case "tools/call":
-        result = await callTool(message.params.name, message.params.arguments ?? {});
+        result = await callTool(message.params.name, message.params.arguments ?? {}, message.id);
+        if (result === answered) return;
         break;
       case "ping":
         result = {};
@@ -91,7 +116,7 @@ rl.on("line", async (line) => {
     }
     send({ id: message.id, result });
   } catch (error) {
-    send({ id: message.id, error: { code: error.code ?? -32603, message: error.message, data: { tool: message.params?.name } } });
+    send({ id: message.id, error: { code: error.code ?? -32603, message: error.message, data: error.data ?? { tool: message.params?.name } } });
   }
 });
 rl.on("close", () => process.exit(0));

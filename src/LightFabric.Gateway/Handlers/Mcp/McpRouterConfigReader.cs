@@ -442,6 +442,9 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
             RestartDelay = Millis(entry, "restartDelayMs", key) ?? defaults.RestartDelay,
             MaxRestartDelay = Millis(entry, "maxRestartDelayMs", key) ?? defaults.MaxRestartDelay,
             HealthCheckInterval = Millis(entry, "healthCheckIntervalMs", key) ?? defaults.HealthCheckInterval,
+            HealthCheckTimeout = Millis(entry, "healthCheckTimeoutMs", key) ?? defaults.HealthCheckTimeout,
+            HealthCheckMisses = Int(entry, "healthCheckMisses", 1, key, 100) ?? defaults.HealthCheckMisses,
+            MaxMessageBytes = Int(entry, "maxMessageBytes", 1024, key, 1024 * 1024 * 1024) ?? defaults.MaxMessageBytes,
         };
         return ok ? new UpstreamServerEntry(settings, prefix, filter, Bool(entry, "required") ?? true) : null;
     }
