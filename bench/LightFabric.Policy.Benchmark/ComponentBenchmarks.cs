@@ -109,7 +109,7 @@ internal static class ComponentBenchmarks
             Measure("SecurityHandler.InvokeAsync, token cache hit (read header, cache, principal, attach)", "B, D: every call",
                 () => Sync(handler.InvokeAsync(exchange))),
             Measure("McpCallerIdentity.From: session binding of the verified caller (SHA-256 over its stable claims)", "B, C, D: every call (A: the peer address)",
-                () => McpCallerIdentity.From(http)),
+                () => McpCallerIdentity.From(http, [])),
             Measure("AccessControlRuntime.ContextFor + WithTool: the rule context, built once per call — part of the access-control step", "B, C: every call",
                 Context),
             Measure("RuleEngine.Authorize: 2 req-acc rules (CEL tenant + role check), logic all — part of the access-control step", "B, C: every call",
