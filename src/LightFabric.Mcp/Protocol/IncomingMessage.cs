@@ -14,8 +14,10 @@ public enum IncomingMessageKind
 public sealed record IncomingMessage(IncomingMessageKind Kind, JsonNode? Id, string? Method, JsonNode? Params, JsonObject Message)
 {
     /// <summary>
-    /// Parses a POST body. Invalid JSON (or too deep) is a parse error; valid JSON that is not one JSON-RPC
-    /// message is an invalid request. Both are HTTP 400.
+    /// Parses a POST body, the one place every MCP message of a client passes. Not UTF-8, not JSON (or too deep), a
+    /// lone surrogate outside params: parse error (-32700). Not one JSON-RPC message, a member named twice: invalid
+    /// request (-32600). Params of the wrong shape (<see cref="McpParamsShape"/>), a lone surrogate or a member named
+    /// twice inside params: invalid params (-32602) naming the member. All HTTP 400.
     /// </summary>
     public static IncomingMessage Parse(ReadOnlySpan<byte> body, int maxDepth)
     {
