@@ -121,6 +121,32 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task An_empty_module_file_fails_the_start_and_a_reload_keeps_the_last_good_model()
+    {
+        using var dir = new TempDirectory();
+        var demo = dir.WriteConfig("demo.yml", "");
+        await using (var refused = DemoRuntime.Create(dir))
+        {
+            var error = await Assert.ThrowsAsync<ConfigException>(() => refused.StartAsync());
+            Assert.Contains(error.Problems, p => p.File == demo && p.Message.StartsWith("file is empty", StringComparison.Ordinal));
+        }
+
+        dir.WriteConfig("demo.yml", "message: good\n");
+        await using var runtime = DemoRuntime.Create(dir);
+        await runtime.StartAsync();
+        var before = runtime.State;
+
+        dir.WriteConfig("demo.yml", "   \n# emptied by a half-finished deploy\n");
+        var report = await runtime.ReloadAsync();
+
+        Assert.False(report.Applied);
+        Assert.Contains(report.Modules, m => m.Module == "demo/demo" && m.Status == ModuleReloadStatus.Failed);
+        Assert.Contains(report.Problems, p => p == $"{demo}: file is empty; delete it to use the defaults or set enabled: false");
+        Assert.Same(before, runtime.State);
+        Assert.Equal("good", await ConfigServerBootstrapTests.Get(runtime, "/"));
+    }
+
+    [Fact]
     public async Task Reload_downloads_again_from_config_server()
     {
         await using var server = await ConfigServerFixture.StartAsync();
