@@ -29,10 +29,9 @@ internal sealed class DemoModelBuilder : IRuntimeModelBuilder<DemoModel>
             throw new ConfigException("valid is false; set demo.valid to true", "demo.yml", "valid");
         }
 
-        var masked = file.Masked();
         return new RuntimeModelBuild<DemoModel>(
             new DemoModel(config.Message, config.DelayMs),
-            [new ModuleInfo("demo/demo", "demo.yml", file.Provenance, masked, true, masked.ToJsonString())]);
+            [ModuleInfo.FromConfig("demo/demo", file)]);
     }
 }
 

@@ -147,6 +147,33 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task A_reload_that_changes_only_a_secret_names_the_key_and_never_the_value()
+    {
+        var oldSecret = SecretDecryptor.EncryptSymmetric("old-password-1d7", "test-master-password");
+        var newSecret = SecretDecryptor.EncryptSymmetric("new-password-9f2", "test-master-password");
+        var env = new Dictionary<string, string> { ["light_4j_config_password"] = "test-master-password" };
+        using var dir = new TempDirectory();
+        using var logs = new LogCapture();
+        dir.WriteConfig("demo.yml", "message: same\ndbPassword: ${demo.dbPassword}\napiToken: ${demo.apiToken}\n");
+        dir.WriteConfig("values.yml", $"demo.dbPassword: {oldSecret}\ndemo.apiToken: plain-token-a\n");
+        await using var runtime = DemoRuntime.Create(dir, logs, env);
+        await runtime.StartAsync();
+
+        dir.WriteConfig("values.yml", $"demo.dbPassword: {newSecret}\ndemo.apiToken: plain-token-b\n");
+        var report = await runtime.ReloadAsync();
+
+        Assert.True(report.Applied);
+        var demo = Assert.Single(report.Modules, m => m.Module == "demo/demo");
+        Assert.Equal(ModuleReloadStatus.Reloaded, demo.Status);
+        Assert.Equal("changed: apiToken, dbPassword", demo.Message);
+        foreach (var secret in new[] { "old-password-1d7", "new-password-9f2", "plain-token-a", "plain-token-b" })
+        {
+            Assert.DoesNotContain(secret, report.ToString());
+            Assert.DoesNotContain(secret, logs.AllText);
+        }
+    }
+
+    [Fact]
     public async Task Reload_downloads_again_from_config_server()
     {
         await using var server = await ConfigServerFixture.StartAsync();

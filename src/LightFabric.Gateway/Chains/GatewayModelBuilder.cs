@@ -192,18 +192,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
         }
     }
 
-    private static ModuleInfo ToModule(string name, LoadedConfig config)
-    {
-        var masked = config.Masked();
-        var fileName = config.Name.Contains('.') ? config.Name : config.Name + ".yml";
-        return new ModuleInfo(ModulePrefix + name, fileName, config.Provenance, masked, true, masked.ToJsonString() + "|" + FingerprintSecrets(config));
-    }
-
-    /// <summary>Secret values changing must count as a change without the secret entering the fingerprint.</summary>
-    private static string FingerprintSecrets(LoadedConfig config) =>
-        config.SecretPaths.Count == 0
-            ? ""
-            : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(config.Values.ToJsonString())));
+    private static ModuleInfo ToModule(string name, LoadedConfig config) => ModuleInfo.FromConfig(ModulePrefix + name, config);
 
     private static List<ConfigProblem> Deduplicate(List<ConfigProblem> problems) =>
         problems.DistinctBy(p => p.ToString()).ToList();

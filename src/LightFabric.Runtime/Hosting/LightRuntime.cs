@@ -328,8 +328,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         var modules = new List<ModuleInfo>();
         if (serverFile is not null)
         {
-            var masked = serverFile.Masked();
-            modules.Add(new ModuleInfo(ServerModuleId, "server.yml", serverFile.Provenance, masked, false, masked.ToJsonString()));
+            modules.Add(ModuleInfo.FromConfig(ServerModuleId, serverFile, reloadable: false));
         }
 
         modules.Add(ModuleInfo.Builtin(LoggingModuleId, new JsonObject
