@@ -77,7 +77,8 @@ public sealed class LifecycleTests
 
         var error = await Assert.ThrowsAsync<ConfigException>(() => runtime.StartAsync());
 
-        Assert.Contains(error.Problems, p => p.File == "demo.yml" && p.Key == "valid");
+        // The value came from values.yml through demo.yml's placeholder, so that is where the problem is.
+        Assert.Contains(error.Problems, p => p.File == Path.Combine(dir.ConfigDir, "values.yml") && p.Key == "demo.valid" && p.UsedBy == "demo.yml");
         Assert.Contains(error.Problems, p => p.ToString().Contains("httpPort", StringComparison.Ordinal));
         Assert.Empty(runtime.Addresses);
     }

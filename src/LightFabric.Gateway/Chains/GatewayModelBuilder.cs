@@ -74,7 +74,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
 
         if (problems.Count > 0)
         {
-            throw new ConfigException(Deduplicate(problems));
+            throw new ConfigException(Deduplicate(loader.Attribute(problems)));
         }
 
         var routes = routeIds
@@ -194,6 +194,6 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
 
     private static ModuleInfo ToModule(string name, LoadedConfig config) => ModuleInfo.FromConfig(ModulePrefix + name, config);
 
-    private static List<ConfigProblem> Deduplicate(List<ConfigProblem> problems) =>
+    private static List<ConfigProblem> Deduplicate(IEnumerable<ConfigProblem> problems) =>
         problems.DistinctBy(p => p.ToString()).ToList();
 }

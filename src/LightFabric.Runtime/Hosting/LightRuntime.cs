@@ -180,7 +180,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             catch (ConfigException ex)
             {
                 var problems = ex.Problems.Select(p => p.ToString()).ToArray();
-                var failedFiles = ex.Problems.Where(p => p.File is not null).Select(p => Path.GetFileName(p.File!)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                var failedFiles = ex.Problems.Select(p => p.UsedBy ?? p.File).Where(f => f is not null).Select(f => Path.GetFileName(f!)).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var results = current.Modules
                     .Select(m => new ModuleReloadResult(
                         m.Id,
@@ -307,7 +307,16 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     {
         var problems = new List<ConfigProblem>();
         var serverFile = configuration.Loader.TryLoad("server");
-        var server = serverFile?.Bind<ServerConfig>() ?? new ServerConfig();
+        var server = new ServerConfig();
+        try
+        {
+            server = serverFile?.Bind<ServerConfig>() ?? server;
+        }
+        catch (ConfigException ex)
+        {
+            problems.AddRange(ex.Problems);
+        }
+
         problems.AddRange(server.Validate().Select(m => new ConfigProblem(m, "server.yml", null)));
 
         RuntimeModelBuild<TModel>? build = null;
@@ -322,7 +331,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
 
         if (problems.Count > 0 || build is null)
         {
-            throw new ConfigException(problems);
+            throw new ConfigException(configuration.Loader.Attribute(problems));
         }
 
         var modules = new List<ModuleInfo>();
