@@ -134,9 +134,8 @@ public sealed class ApiKeyTests
         var error = await GatewayTestHost.BuildFailsAsync(dir);
         var text = string.Join("\n", error.Problems.Select(p => p.ToString()));
 
-        Assert.Contains("pathPrefixAuths[0].pathPrefix", text);
-        Assert.Contains("pathPrefixAuths[1].apiKey", text);
-        Assert.Contains("enabled: expected true or false", text);
-        Assert.Contains("apikey.yml", text);
+        Assert.Contains("values.yml: apikey.pathPrefixAuths[0].pathPrefix (used by apikey.yml): ", text);
+        Assert.Contains("values.yml: apikey.pathPrefixAuths[1].apiKey (used by apikey.yml): ", text);
+        Assert.Contains("values.yml: apikey.enabled (used by apikey.yml): expected true or false", text);
     }
 }
