@@ -59,7 +59,7 @@ internal static class DemoRuntime
         ["values.yml"] = "{}\n",
     });
 
-    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null)
+    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null, bool strict = false)
     {
         var options = new RuntimeOptions
         {
@@ -70,6 +70,7 @@ internal static class DemoRuntime
             Logging = new LoggingControl(LogFilter.Parse("debug"), "test"),
             IpOverride = "127.0.0.1",
             ExtraLoggerProviders = logs is null ? [] : [logs],
+            StrictConfig = strict,
         };
         return new LightRuntime<DemoModel>(options, _ => new DemoModelBuilder(), Respond);
     }

@@ -175,6 +175,31 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task Unknown_keys_are_one_warning_line_each_at_start_and_problems_when_strict()
+    {
+        using var dir = new TempDirectory();
+        var values = dir.WriteConfig("values.yml", "demo.mesage: typo\nserver.httpPort: 0\n");
+        dir.WriteConfig("server.yml", "ip: 127.0.0.1\nhttpPort: ${server.httpPort:0}\nenableHttp: true\nshutdownGracefullPeriod: 10\n");
+        using var logs = new LogCapture();
+        await using (var runtime = DemoRuntime.Create(dir, logs))
+        {
+            await runtime.StartAsync();
+
+            Assert.Equal("embedded", await ConfigServerBootstrapTests.Get(runtime, "/"));
+            var warnings = logs.Records.Where(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(r => r.Message).ToArray();
+            Assert.Contains($"Configuration: {values}: demo.mesage: unknown key: no placeholder ${{demo.mesage}} in demo.yml or any other file, so this value is not used; did you mean demo.message?", warnings);
+            Assert.Contains($"Configuration: server.yml: shutdownGracefullPeriod: unknown key; did you mean shutdownGracefulPeriod?", warnings);
+            Assert.All(warnings, w => Assert.DoesNotContain('\n', w));
+            Assert.Equal(2, runtime.State!.Warnings.Count);
+        }
+
+        await using var strict = DemoRuntime.Create(dir, strict: true);
+        var error = await Assert.ThrowsAsync<ConfigException>(() => strict.StartAsync());
+        Assert.Contains(error.Problems, p => p.File == values && p.Key == "demo.mesage");
+        Assert.Contains(error.Problems, p => p.File == "server.yml" && p.Key == "shutdownGracefullPeriod");
+    }
+
+    [Fact]
     public async Task Reload_downloads_again_from_config_server()
     {
         await using var server = await ConfigServerFixture.StartAsync();

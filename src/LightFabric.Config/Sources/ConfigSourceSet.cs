@@ -56,6 +56,27 @@ public sealed class ConfigSourceSet
     /// <summary>The file a given layer supplies, if any (for diagnostics and dumps).</summary>
     public ConfigFileSource? FindInLayer(ConfigLayer layer, string name) => FindInLayer(layer, CandidateNames(name), allowEmpty: false);
 
+    /// <summary>Base names ("handler", "oauth/provider") of every .yml/.yaml file any layer has, for checks over all files.</summary>
+    public IReadOnlyList<string> FileNames()
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var name in Embedded.Names) AddBaseName(names, name);
+        foreach (var dir in new[] { Directories.DefaultsDir, Directories.ConfigDir, Directories.CacheDir })
+        {
+            if (dir is null || !Directory.Exists(dir)) continue;
+            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+                AddBaseName(names, Path.GetRelativePath(dir, file).Replace('\\', '/'));
+        }
+
+        return names.ToArray();
+    }
+
+    private static void AddBaseName(SortedSet<string> names, string name)
+    {
+        if (name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)) names.Add(name[..^4]);
+        else if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)) names.Add(name[..^5]);
+    }
+
     /// <summary>values.yml (or .yaml) from every layer, merged key by key: embedded &lt; defaults &lt; config &lt; cache.</summary>
     public ConfigValues LoadValues()
     {

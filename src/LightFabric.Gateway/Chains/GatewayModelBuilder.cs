@@ -22,7 +22,13 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
     {
         var loader = configuration.Loader;
         var problems = new List<ConfigProblem>();
+        var warnings = new List<ConfigProblem>();
         var handlerFile = loader.TryLoad("handler");
+        if (handlerFile is not null)
+        {
+            warnings.AddRange(HandlerFileModel.Keys.FindUnknown(handlerFile.Values, handlerFile.FileName));
+        }
+
         var file = handlerFile is null ? new HandlerFileModel() : HandlerFileModel.Parse(handlerFile.Values, problems);
         if (!file.Enabled)
         {
@@ -65,7 +71,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
             var canonical = registry.TryGet(id, out var descriptor) ? descriptor.Id : id;
             if (!active.TryGetValue(canonical, out var handler))
             {
-                handler = CreateHandler(id, loader, modules, problems);
+                handler = CreateHandler(id, loader, modules, problems, warnings);
                 active[canonical] = handler;
             }
 
@@ -82,7 +88,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
             .ToArray();
         var defaults = defaultIds.Select(id => byReference[id]).ToArray();
         var model = new GatewayModel(file.BasePath, routes, defaults, active, file.Chains);
-        return new RuntimeModelBuild<GatewayModel>(model, modules);
+        return new RuntimeModelBuild<GatewayModel>(model, modules) { Warnings = Deduplicate(loader.Attribute(warnings)) };
     }
 
     /// <summary>Activates the handlers that hold live resources, in parallel; all or none stay active.</summary>
@@ -137,7 +143,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
         }
     }
 
-    private IGatewayHandler CreateHandler(string id, ConfigLoader loader, List<ModuleInfo> modules, List<ConfigProblem> problems)
+    private IGatewayHandler CreateHandler(string id, ConfigLoader loader, List<ModuleInfo> modules, List<ConfigProblem> problems, List<ConfigProblem> warnings)
     {
         if (HandlerRegistry.CompatibilityIds.Contains(id))
         {
@@ -155,6 +161,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
                 if (config is not null && !modules.Exists(m => m.Id == ModulePrefix + descriptor.Id))
                 {
                     modules.Add(ToModule(descriptor.Id, config));
+                    CheckKeys(config, descriptor.Keys, warnings);
                 }
             }
             catch (ConfigException ex)
@@ -186,11 +193,25 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
             if (dependency is not null && !modules.Exists(m => m.Id == ModulePrefix + name))
             {
                 modules.Add(ToModule(name, dependency));
+                CheckKeys(dependency, KeysOfFile(name), warnings);
             }
 
             return dependency;
         }
     }
+
+    private static void CheckKeys(LoadedConfig config, ConfigKeys? keys, List<ConfigProblem> warnings)
+    {
+        if (keys is not null)
+        {
+            warnings.AddRange(keys.FindUnknown(config.Values, config.FileName));
+        }
+    }
+
+    /// <summary>The keys of a file a handler reads besides its own: another handler's file, or client.yml.</summary>
+    private ConfigKeys? KeysOfFile(string name) =>
+        registry.Descriptors.FirstOrDefault(d => d.ConfigFile == name && d.Keys is not null)?.Keys
+        ?? (name == "client" ? Security.OAuthKeyConfig.ClientFileKeys : null);
 
     private static ModuleInfo ToModule(string name, LoadedConfig config) => ModuleInfo.FromConfig(ModulePrefix + name, config);
 

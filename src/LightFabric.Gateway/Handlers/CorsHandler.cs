@@ -24,7 +24,10 @@ public sealed record CorsPrefixConfig
 /// </summary>
 public sealed class CorsHandler : IGatewayHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("cors", [], "cors", ctx => new CorsHandler(ctx.Bind<CorsConfig>()));
+    public static readonly HandlerDescriptor Descriptor = new("cors", [], "cors", ctx => new CorsHandler(ctx.Bind<CorsConfig>()))
+    {
+        Keys = LightFabric.Config.ConfigKeys.For<CorsConfig>(),
+    };
 
     private static readonly string[] DefaultMethods = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
 

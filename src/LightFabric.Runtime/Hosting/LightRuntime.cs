@@ -88,6 +88,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
 
         Lifecycle.MoveTo(LifecycleState.BuildRuntime);
         var (state, server) = BuildState(configuration);
+        LogWarnings(state);
         await ActivateAsync(state.Model, cancellationToken).ConfigureAwait(false);
         ApplyLoggingBaseline(configuration);
         _state = state;
@@ -168,6 +169,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             {
                 var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
                 var (next, _) = BuildState(configuration);
+                LogWarnings(next);
                 await ActivateAsync(next.Model, cancellationToken).ConfigureAwait(false);
                 var results = ModuleRegistry.Diff(current.Modules, next.Modules, RestartOnlyModules);
                 ApplyLoggingBaseline(configuration);
@@ -319,14 +321,28 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
 
         problems.AddRange(server.Validate().Select(m => new ConfigProblem(m, "server.yml", null)));
 
+        // Unknown keys: warnings, or problems when strict.
+        var warnings = new List<ConfigProblem>(ValuesKeyCheck.Find(configuration.Loader.Sources, configuration.Loader.Values));
+        if (serverFile is not null)
+        {
+            warnings.AddRange(ConfigKeys.For<ServerConfig>().FindUnknown(serverFile.Values, serverFile.FileName));
+        }
+
         RuntimeModelBuild<TModel>? build = null;
         try
         {
             build = _builder.Build(configuration);
+            warnings.AddRange(build.Warnings);
         }
         catch (ConfigException ex)
         {
             problems.AddRange(ex.Problems);
+        }
+
+        var attributedWarnings = configuration.Loader.Attribute(warnings).DistinctBy(w => w.ToString()).ToArray();
+        if (_options.StrictConfig)
+        {
+            problems.AddRange(attributedWarnings);
         }
 
         if (problems.Count > 0 || build is null)
@@ -346,7 +362,15 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             ["format"] = _options.LogFormat.ToString().ToLowerInvariant(),
         }));
         modules.AddRange(build.Modules);
-        return (new RuntimeState<TModel>(build.Model, configuration, modules), server);
+        return (new RuntimeState<TModel>(build.Model, configuration, modules) { Warnings = attributedWarnings }, server);
+    }
+
+    private void LogWarnings(RuntimeState<TModel> state)
+    {
+        foreach (var warning in state.Warnings)
+        {
+            _logger.LogWarning("Configuration: {Warning}", warning.ToString());
+        }
     }
 
     private void ApplyLoggingBaseline(RuntimeConfiguration configuration)
