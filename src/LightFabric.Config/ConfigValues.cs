@@ -12,15 +12,17 @@ namespace LightFabric.Config;
 public sealed class ConfigValues
 {
     private readonly FrozenDictionary<string, JsonNode?> _values;
+    private readonly FrozenDictionary<string, string> _sources;
     private readonly IReadOnlyList<string> _keys;
 
-    private ConfigValues(IEnumerable<KeyValuePair<string, JsonNode?>> values, IReadOnlyList<string> keys)
+    private ConfigValues(IEnumerable<KeyValuePair<string, JsonNode?>> values, IReadOnlyList<string> keys, IEnumerable<KeyValuePair<string, string>> sources)
     {
         _values = values.ToFrozenDictionary(StringComparer.Ordinal);
+        _sources = sources.ToFrozenDictionary(StringComparer.Ordinal);
         _keys = keys;
     }
 
-    public static ConfigValues Empty { get; } = new([], []);
+    public static ConfigValues Empty { get; } = new([], [], []);
 
     public IEnumerable<string> Keys => _keys;
 
@@ -33,18 +35,37 @@ public sealed class ConfigValues
         return root switch
         {
             null => Empty,
-            JsonObject obj => FromObject(obj),
+            JsonObject obj => FromObject(obj, sourceName),
             _ => throw new ConfigException(
                 "values must be a map of keys to values (for example 'server.httpPort: 8080')", sourceName),
         };
     }
 
     /// <summary>Builds values from a map; the nodes are copied.</summary>
-    public static ConfigValues FromObject(JsonObject values)
+    /// <param name="sourceName">Where the values came from, as errors name it ("/opt/app/config/values.yml", "config-server values").</param>
+    public static ConfigValues FromObject(JsonObject values, string sourceName = "values.yml")
     {
         ArgumentNullException.ThrowIfNull(values);
         var pairs = values.Select(p => new KeyValuePair<string, JsonNode?>(p.Key, p.Value?.DeepClone())).ToList();
-        return new ConfigValues(pairs, pairs.Select(p => p.Key).ToArray());
+        return new ConfigValues(pairs, pairs.Select(p => p.Key).ToArray(), pairs.Select(p => KeyValuePair.Create(p.Key, sourceName)));
+    }
+
+    /// <summary>
+    /// The source of the value <see cref="TryGet"/> finds for <paramref name="key"/> (for a nested form, the source
+    /// of the entry holding it); null when there is none.
+    /// </summary>
+    public string? SourceOf(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (_sources.TryGetValue(key, out var exact)) return exact;
+        var dot = key.LastIndexOf('.');
+        while (dot > 0)
+        {
+            if (_sources.TryGetValue(key[..dot], out var head) && TryFindNested(key, out _)) return head;
+            dot = key.LastIndexOf('.', dot - 1);
+        }
+
+        return null;
     }
 
     /// <summary>Key by key: a key in <paramref name="higher"/> replaces the whole value of the same key here.</summary>
@@ -54,14 +75,16 @@ public sealed class ConfigValues
         if (higher.Count == 0) return this;
         if (Count == 0) return higher;
         var merged = new Dictionary<string, JsonNode?>(_values, StringComparer.Ordinal);
+        var sources = new Dictionary<string, string>(_sources, StringComparer.Ordinal);
         var keys = _keys.ToList();
         foreach (var key in higher._keys)
         {
             if (!merged.ContainsKey(key)) keys.Add(key);
             merged[key] = higher._values[key];
+            if (higher._sources.TryGetValue(key, out var source)) sources[key] = source;
         }
 
-        return new ConfigValues(merged, keys);
+        return new ConfigValues(merged, keys, sources);
     }
 
     /// <summary>Exact flat key first, then the nested form. The returned node is a copy the caller may keep or change.</summary>

@@ -13,6 +13,40 @@ public sealed record LoadedConfig(string Name, string Provenance, ConfigLayer La
 
     /// <summary>Binds the values to a typed configuration record; errors name this file and the key path.</summary>
     public T Bind<T>() => ConfigBinder.Bind<T>(Values, Name, SecretPaths);
+
+    /// <summary>Key paths whose value a placeholder brought in from values or the environment, and from where.</summary>
+    public IReadOnlyDictionary<string, ValueOrigin> Origins { get; init; } = new Dictionary<string, ValueOrigin>();
+
+    /// <summary>"handler.yml" for a Name of "handler".</summary>
+    public string FileName => Name.Contains('.', StringComparison.Ordinal) ? Name : Name + ".yml";
+
+    /// <summary>
+    /// A problem a reader found at a key path of this file, restated where the user wrote the value when a
+    /// placeholder brought it in: <c>values.yml: handler.paths[1].exec[1] (used by handler.yml): …</c>.
+    /// Other problems are returned as they are.
+    /// </summary>
+    public ConfigProblem Attribute(ConfigProblem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        if (problem.UsedBy is not null || problem.Key is null || Origins.Count == 0 || !Names(problem.File)) return problem;
+        string? best = null;
+        foreach (var path in Origins.Keys)
+        {
+            if (IsAtOrBelow(problem.Key, path) && (best is null || path.Length > best.Length)) best = path;
+        }
+
+        if (best is null) return problem;
+        var origin = Origins[best];
+        // The line belonged to the template, not to the values file.
+        return new ConfigProblem(problem.Message, origin.Source, origin.KeyFor(problem.Key[best.Length..])) { UsedBy = FileName };
+    }
+
+    private bool Names(string? file) =>
+        file is not null && (file == FileName || file == Name || Provenance == "file:" + file || file == "embedded:" + Name);
+
+    private static bool IsAtOrBelow(string key, string path) =>
+        path.Length == 0 || key == path
+        || key.Length > path.Length && key.StartsWith(path, StringComparison.Ordinal) && key[path.Length] is '.' or '[';
 }
 
 /// <summary>
@@ -22,6 +56,7 @@ public sealed record LoadedConfig(string Name, string Provenance, ConfigLayer La
 public sealed class ConfigLoader
 {
     private readonly PlaceholderResolver _resolver;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<LoadedConfig> _loaded = new();
 
     public ConfigLoader(ConfigSourceSet sources, ConfigValues values, IEnvironmentReader environment, SecretDecryptor decryptor)
     {
@@ -37,6 +72,17 @@ public sealed class ConfigLoader
     public ConfigValues Values { get; }
 
     public PlaceholderResolver Resolver => _resolver;
+
+    /// <summary>
+    /// Restates problems that readers found in files this loader loaded, naming values.yml, config-server values or
+    /// the environment variable when that is where the value at the problem's key came from.
+    /// </summary>
+    public IReadOnlyList<ConfigProblem> Attribute(IEnumerable<ConfigProblem> problems)
+    {
+        ArgumentNullException.ThrowIfNull(problems);
+        var loaded = _loaded.ToArray();
+        return problems.Select(p => loaded.Aggregate(p, (problem, config) => config.Attribute(problem))).ToArray();
+    }
 
     /// <summary>Null when no layer has the file.</summary>
     public LoadedConfig? TryLoad(string name)
@@ -69,7 +115,9 @@ public sealed class ConfigLoader
 
         var resolved = _resolver.Resolve(parsed.Root, display, parsed);
         var values = resolved.Value as JsonObject ?? new JsonObject();
-        return new LoadedConfig(source.FileName, source.Provenance, source.Layer, values, resolved.SecretPaths);
+        var loaded = new LoadedConfig(source.FileName, source.Provenance, source.Layer, values, resolved.SecretPaths) { Origins = resolved.Origins };
+        _loaded.Enqueue(loaded);
+        return loaded;
     }
 
     private static string DisplayName(string name) =>

@@ -50,14 +50,16 @@ public class ConfigLoaderTests
     }
 
     [Fact]
-    public void Empty_file_loads_as_an_empty_map_and_non_map_is_an_error()
+    public void Empty_file_is_an_error_an_empty_map_loads_and_non_map_is_an_error()
     {
         using var root = new TempConfigRoot();
         root.Write(ConfigLayer.Local, "empty.yml", "# nothing yet\n");
+        root.Write(ConfigLayer.Local, "braces.yml", "{}\n");
         root.Write(ConfigLayer.Local, "list.yml", "- a\n- b\n");
         var loader = Loader(root);
 
-        Assert.Empty(loader.Load("empty").Values);
+        Assert.Contains("file is empty", Assert.Throws<ConfigException>(() => loader.Load("empty")).Message);
+        Assert.Empty(loader.Load("braces").Values);
         var ex = Assert.Throws<ConfigException>(() => loader.Load("list"));
         Assert.Contains("top level must be a map", ex.Message);
     }

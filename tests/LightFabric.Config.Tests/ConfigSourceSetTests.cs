@@ -193,6 +193,36 @@ public class ConfigSourceSetTests
         Assert.Equal("embedded", server.Provenance);
     }
 
+    [Theory]
+    [InlineData(ConfigLayer.Defaults, "")]
+    [InlineData(ConfigLayer.Local, "  \n\t\n")]
+    [InlineData(ConfigLayer.Cache, "# servers: []\n---\n   # nothing else\n")]
+    public void An_empty_module_file_in_any_layer_is_a_problem_not_an_empty_config(ConfigLayer layer, string content)
+    {
+        using var root = new TempConfigRoot();
+        var embedded = Embedded(("mcp-router.yml", "servers: []"));
+        var path = root.Write(layer, "mcp-router.yml", content);
+        var sources = new ConfigSourceSet(embedded, root.Directories);
+
+        var error = Assert.Throws<ConfigException>(() => sources.Find("mcp-router"));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal(path, problem.File);
+        Assert.Equal($"{path}: file is empty; delete it to use the defaults or set enabled: false", problem.ToString());
+    }
+
+    [Fact]
+    public void An_empty_values_file_adds_nothing()
+    {
+        using var root = new TempConfigRoot();
+        root.Write(ConfigLayer.Local, "values.yml", "");
+        root.Write(ConfigLayer.Cache, "values.yml", "# none\n");
+
+        var values = new ConfigSourceSet(Embedded(("values.yml", "a: 1")), root.Directories).LoadValues();
+
+        Assert.Equal(["a"], values.Keys);
+    }
+
     private static string? Get(ConfigValues values, string key) =>
         values.TryGet(key, out var node) ? node?.GetValue<string>() : null;
 

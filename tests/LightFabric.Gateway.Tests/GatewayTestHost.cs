@@ -45,11 +45,14 @@ internal static class GatewayTestHost
     }
 
     /// <summary>Builds the gateway model from a directory the way startup does, without listeners.</summary>
-    public static async Task<GatewayModel> BuildAsync(TempDirectory dir)
+    public static async Task<GatewayModel> BuildAsync(TempDirectory dir) => (await BuildResultAsync(dir)).Model;
+
+    /// <summary>The model with its modules and warnings.</summary>
+    public static async Task<RuntimeModelBuild<GatewayModel>> BuildResultAsync(TempDirectory dir)
     {
         var bootstrapper = new ConfigBootstrapper(GatewayRuntime.EmbeddedDefaults, dir.Path, new DictionaryEnvironment(new Dictionary<string, string>()), NullLogger.Instance);
         var configuration = await bootstrapper.BootstrapAsync(allowRemote: false, CancellationToken.None);
-        return new GatewayModelBuilder(HandlerRegistry.CreateDefault(new McpRouterHost(NullLoggerFactory.Instance)), NullLoggerFactory.Instance).Build(configuration).Model;
+        return new GatewayModelBuilder(HandlerRegistry.CreateDefault(new McpRouterHost(NullLoggerFactory.Instance)), NullLoggerFactory.Instance).Build(configuration);
     }
 
     public static async Task<ConfigException> BuildFailsAsync(TempDirectory dir) =>

@@ -34,6 +34,36 @@ public sealed class ModelBuilderTests
     }
 
     [Fact]
+    public async Task An_empty_mcp_router_file_is_a_problem_instead_of_a_router_without_servers()
+    {
+        using var dir = new TempDirectory();
+        dir.WriteConfig("values.yml", Mcp.McpGatewayConfig.Chains);
+        var file = dir.Write("config-cache/mcp-router.yml", "\n   \n");
+
+        var error = await GatewayTestHost.BuildFailsAsync(dir);
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Equal($"{file}: file is empty; delete it to use the defaults or set enabled: false", problem.ToString());
+    }
+
+    [Fact]
+    public async Task A_bad_handler_in_values_yml_is_reported_at_values_yml_and_its_key()
+    {
+        using var dir = new TempDirectory();
+        var values = dir.WriteConfig("values.yml", """
+            handler.handlers: [health]
+            handler.paths:
+              - {path: /a, method: GET, exec: [health]}
+              - {path: /b, method: GET, exec: [health, mpc]}
+            """);
+
+        var error = await GatewayTestHost.BuildFailsAsync(dir);
+
+        var problem = Assert.Single(error.Problems);
+        Assert.StartsWith($"{values}: handler.paths[1].exec[1] (used by handler.yml): unknown handler 'mpc'", problem.ToString());
+    }
+
+    [Fact]
     public async Task Handler_values_can_arrive_as_json_strings_from_config_server()
     {
         using var dir = new TempDirectory();

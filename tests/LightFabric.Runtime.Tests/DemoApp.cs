@@ -29,10 +29,9 @@ internal sealed class DemoModelBuilder : IRuntimeModelBuilder<DemoModel>
             throw new ConfigException("valid is false; set demo.valid to true", "demo.yml", "valid");
         }
 
-        var masked = file.Masked();
         return new RuntimeModelBuild<DemoModel>(
             new DemoModel(config.Message, config.DelayMs),
-            [new ModuleInfo("demo/demo", "demo.yml", file.Provenance, masked, true, masked.ToJsonString())]);
+            [ModuleInfo.FromConfig("demo/demo", file)]);
     }
 }
 
@@ -60,7 +59,7 @@ internal static class DemoRuntime
         ["values.yml"] = "{}\n",
     });
 
-    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null, TimeProvider? time = null)
+    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null, TimeProvider? time = null, bool strict = false)
     {
         var options = new RuntimeOptions
         {
@@ -72,6 +71,7 @@ internal static class DemoRuntime
             IpOverride = "127.0.0.1",
             ExtraLoggerProviders = logs is null ? [] : [logs],
             TimeProvider = time ?? TimeProvider.System,
+            StrictConfig = strict,
         };
         return new LightRuntime<DemoModel>(options, _ => new DemoModelBuilder(), Respond);
     }

@@ -125,7 +125,8 @@ public sealed class LifecycleTests
 
         var error = await Assert.ThrowsAsync<ConfigException>(() => runtime.StartAsync());
 
-        Assert.Contains(error.Problems, p => p.File == "demo.yml" && p.Key == "valid");
+        // The value came from values.yml through demo.yml's placeholder, so that is where the problem is.
+        Assert.Contains(error.Problems, p => p.File == Path.Combine(dir.ConfigDir, "values.yml") && p.Key == "demo.valid" && p.UsedBy == "demo.yml");
         Assert.Contains(error.Problems, p => p.ToString().Contains("httpPort", StringComparison.Ordinal));
         Assert.Empty(runtime.Addresses);
     }
@@ -166,6 +167,84 @@ public sealed class LifecycleTests
         Assert.Contains(report.Problems, p => p.Contains("demo.yml", StringComparison.Ordinal));
         Assert.Same(before, runtime.State);
         Assert.Equal("good", await ConfigServerBootstrapTests.Get(runtime, "/"));
+    }
+
+    [Fact]
+    public async Task An_empty_module_file_fails_the_start_and_a_reload_keeps_the_last_good_model()
+    {
+        using var dir = new TempDirectory();
+        var demo = dir.WriteConfig("demo.yml", "");
+        await using (var refused = DemoRuntime.Create(dir))
+        {
+            var error = await Assert.ThrowsAsync<ConfigException>(() => refused.StartAsync());
+            Assert.Contains(error.Problems, p => p.File == demo && p.Message.StartsWith("file is empty", StringComparison.Ordinal));
+        }
+
+        dir.WriteConfig("demo.yml", "message: good\n");
+        await using var runtime = DemoRuntime.Create(dir);
+        await runtime.StartAsync();
+        var before = runtime.State;
+
+        dir.WriteConfig("demo.yml", "   \n# emptied by a half-finished deploy\n");
+        var report = await runtime.ReloadAsync();
+
+        Assert.False(report.Applied);
+        Assert.Contains(report.Modules, m => m.Module == "demo/demo" && m.Status == ModuleReloadStatus.Failed);
+        Assert.Contains(report.Problems, p => p == $"{demo}: file is empty; delete it to use the defaults or set enabled: false");
+        Assert.Same(before, runtime.State);
+        Assert.Equal("good", await ConfigServerBootstrapTests.Get(runtime, "/"));
+    }
+
+    [Fact]
+    public async Task A_reload_that_changes_only_a_secret_names_the_key_and_never_the_value()
+    {
+        var oldSecret = SecretDecryptor.EncryptSymmetric("old-password-1d7", "test-master-password");
+        var newSecret = SecretDecryptor.EncryptSymmetric("new-password-9f2", "test-master-password");
+        var env = new Dictionary<string, string> { ["light_4j_config_password"] = "test-master-password" };
+        using var dir = new TempDirectory();
+        using var logs = new LogCapture();
+        dir.WriteConfig("demo.yml", "message: same\ndbPassword: ${demo.dbPassword}\napiToken: ${demo.apiToken}\n");
+        dir.WriteConfig("values.yml", $"demo.dbPassword: {oldSecret}\ndemo.apiToken: plain-token-a\n");
+        await using var runtime = DemoRuntime.Create(dir, logs, env);
+        await runtime.StartAsync();
+
+        dir.WriteConfig("values.yml", $"demo.dbPassword: {newSecret}\ndemo.apiToken: plain-token-b\n");
+        var report = await runtime.ReloadAsync();
+
+        Assert.True(report.Applied);
+        var demo = Assert.Single(report.Modules, m => m.Module == "demo/demo");
+        Assert.Equal(ModuleReloadStatus.Reloaded, demo.Status);
+        Assert.Equal("changed: apiToken, dbPassword", demo.Message);
+        foreach (var secret in new[] { "old-password-1d7", "new-password-9f2", "plain-token-a", "plain-token-b" })
+        {
+            Assert.DoesNotContain(secret, report.ToString());
+            Assert.DoesNotContain(secret, logs.AllText);
+        }
+    }
+
+    [Fact]
+    public async Task Unknown_keys_are_one_warning_line_each_at_start_and_problems_when_strict()
+    {
+        using var dir = new TempDirectory();
+        var values = dir.WriteConfig("values.yml", "demo.mesage: typo\nserver.httpPort: 0\n");
+        dir.WriteConfig("server.yml", "ip: 127.0.0.1\nhttpPort: ${server.httpPort:0}\nenableHttp: true\nshutdownGracefullPeriod: 10\n");
+        using var logs = new LogCapture();
+        await using (var runtime = DemoRuntime.Create(dir, logs))
+        {
+            await runtime.StartAsync();
+
+            Assert.Equal("embedded", await ConfigServerBootstrapTests.Get(runtime, "/"));
+            var warnings = logs.Records.Where(r => r.Level == Microsoft.Extensions.Logging.LogLevel.Warning).Select(r => r.Message).ToArray();
+            Assert.Contains($"Configuration: {values}: demo.mesage: unknown key: no placeholder ${{demo.mesage}} in demo.yml or any other file, so this value is not used; did you mean demo.message?", warnings);
+            Assert.Contains($"Configuration: server.yml: shutdownGracefullPeriod: unknown key; did you mean shutdownGracefulPeriod?", warnings);
+            Assert.All(warnings, w => Assert.DoesNotContain('\n', w));
+            Assert.Equal(2, runtime.State!.Warnings.Count);
+        }
+
+        await using var strict = DemoRuntime.Create(dir, strict: true);
+        var error = await Assert.ThrowsAsync<ConfigException>(() => strict.StartAsync());
+        Assert.Contains(error.Problems, p => p.File == values && p.Key == "demo.mesage");
+        Assert.Contains(error.Problems, p => p.File == "server.yml" && p.Key == "shutdownGracefullPeriod");
     }
 
     [Fact]

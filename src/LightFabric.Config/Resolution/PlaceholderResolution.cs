@@ -26,6 +26,9 @@ internal sealed class PlaceholderResolution
 
     public HashSet<string> SecretPaths { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>Paths whose value came from values or the environment rather than the file, and from where.</summary>
+    public Dictionary<string, ValueOrigin> Origins { get; } = new(StringComparer.Ordinal);
+
     public JsonNode? ResolveNode(JsonNode? node, string path, int depth)
     {
         switch (node)
@@ -79,7 +82,11 @@ internal sealed class PlaceholderResolution
             }
 
             var (key, fallback) = SplitInner(text[(open + 2)..close]);
+            // Only a whole placeholder supplies the value at this path; text around an embedded one is the file's.
+            var hadOrigin = Origins.Remove(path, out var origin);
             var resolved = ResolvePlaceholder(key, fallback, path, depth);
+            Origins.Remove(path);
+            if (hadOrigin) Origins[path] = origin!;
             if (resolved.IsFailed) return null;
             builder.Append(AsText(resolved.Value));
             position = close + 1;
@@ -111,11 +118,17 @@ internal sealed class PlaceholderResolution
         foreach (var name in PlaceholderResolver.EnvironmentNames(key))
         {
             var fromEnvironment = _resolver.Environment.Get(name);
-            if (fromEnvironment is not null) return Decrypted(Outcome.Of(YamlScalars.TypeInjected(fromEnvironment)), path);
+            if (fromEnvironment is not null)
+            {
+                Origins[path] = new ValueOrigin($"environment variable {name}", null);
+                return Decrypted(Outcome.Of(YamlScalars.TypeInjected(fromEnvironment)), path);
+            }
         }
 
         if (_resolver.Values.TryGet(key, out var fromValues))
         {
+            // Set before resolving the value, which may record more specific origins below this path.
+            Origins[path] = new ValueOrigin(_resolver.Values.SourceOf(key) ?? "values.yml", key);
             if (_activeKeys.Contains(key, StringComparer.Ordinal))
             {
                 var chain = string.Join(" -> ", _activeKeys.SkipWhile(k => k != key).Append(key));

@@ -5,7 +5,11 @@ namespace LightFabric.Config;
 
 /// <summary>A resolved configuration tree and the key paths whose values were decrypted.</summary>
 /// <param name="SecretPaths">Paths like "tls.keyPassword" or "users[0].password"; mask these in any listing.</param>
-public sealed record ResolvedTree(JsonNode? Value, IReadOnlySet<string> SecretPaths);
+public sealed record ResolvedTree(JsonNode? Value, IReadOnlySet<string> SecretPaths)
+{
+    /// <summary>Paths whose value came from values or the environment, and from where.</summary>
+    public IReadOnlyDictionary<string, ValueOrigin> Origins { get; init; } = new Dictionary<string, ValueOrigin>();
+}
 
 /// <summary>
 /// Resolves <c>${key}</c> and <c>${key:default}</c> placeholders and decrypts <c>CRYPT:</c> values.
@@ -42,7 +46,7 @@ public sealed class PlaceholderResolver
         var run = new PlaceholderResolution(this, fileName, parsed);
         var value = run.ResolveNode(tree, "", 0);
         if (run.Problems.Count > 0) throw new ConfigException(run.Problems);
-        return new ResolvedTree(value, run.SecretPaths.ToFrozenSet(StringComparer.Ordinal));
+        return new ResolvedTree(value, run.SecretPaths.ToFrozenSet(StringComparer.Ordinal)) { Origins = run.Origins.ToFrozenDictionary(StringComparer.Ordinal) };
     }
 
     /// <summary>

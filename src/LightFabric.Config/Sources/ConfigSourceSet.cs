@@ -29,7 +29,7 @@ public sealed class ConfigSourceSet
         var candidates = CandidateNames(name);
         for (var layer = ConfigLayer.Cache; layer >= ConfigLayer.Embedded; layer--)
         {
-            var found = FindInLayer(layer, candidates);
+            var found = FindInLayer(layer, candidates, allowEmpty: false);
             if (found is not null) return found;
         }
 
@@ -54,7 +54,28 @@ public sealed class ConfigSourceSet
     }
 
     /// <summary>The file a given layer supplies, if any (for diagnostics and dumps).</summary>
-    public ConfigFileSource? FindInLayer(ConfigLayer layer, string name) => FindInLayer(layer, CandidateNames(name));
+    public ConfigFileSource? FindInLayer(ConfigLayer layer, string name) => FindInLayer(layer, CandidateNames(name), allowEmpty: false);
+
+    /// <summary>Base names ("handler", "oauth/provider") of every .yml/.yaml file any layer has, for checks over all files.</summary>
+    public IReadOnlyList<string> FileNames()
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var name in Embedded.Names) AddBaseName(names, name);
+        foreach (var dir in new[] { Directories.DefaultsDir, Directories.ConfigDir, Directories.CacheDir })
+        {
+            if (dir is null || !Directory.Exists(dir)) continue;
+            foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+                AddBaseName(names, Path.GetRelativePath(dir, file).Replace('\\', '/'));
+        }
+
+        return names.ToArray();
+    }
+
+    private static void AddBaseName(SortedSet<string> names, string name)
+    {
+        if (name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)) names.Add(name[..^4]);
+        else if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)) names.Add(name[..^5]);
+    }
 
     /// <summary>values.yml (or .yaml) from every layer, merged key by key: embedded &lt; defaults &lt; config &lt; cache.</summary>
     public ConfigValues LoadValues()
@@ -63,7 +84,8 @@ public sealed class ConfigSourceSet
         var candidates = CandidateNames(ValuesName);
         for (var layer = ConfigLayer.Embedded; layer <= ConfigLayer.Cache; layer++)
         {
-            var source = FindInLayer(layer, candidates);
+            // An empty values.yml adds nothing and hides nothing, unlike an empty module file.
+            var source = FindInLayer(layer, candidates, allowEmpty: true);
             if (source is null) continue;
             merged = merged.Overlay(ConfigValues.Parse(source.Content, DisplayName(source)));
         }
@@ -77,14 +99,14 @@ public sealed class ConfigSourceSet
             ? source.Provenance["file:".Length..]
             : $"embedded:{source.FileName}";
 
-    private ConfigFileSource? FindInLayer(ConfigLayer layer, IReadOnlyList<string> candidates)
+    private ConfigFileSource? FindInLayer(ConfigLayer layer, IReadOnlyList<string> candidates, bool allowEmpty)
     {
         foreach (var candidate in candidates)
         {
             if (layer == ConfigLayer.Embedded)
             {
-                if (Embedded.TryRead(candidate, out var content))
-                    return new ConfigFileSource(candidate, layer, "embedded", content);
+                if (Embedded.TryRead(candidate, out var embeddedContent))
+                    return new ConfigFileSource(candidate, layer, "embedded", embeddedContent);
                 continue;
             }
 
@@ -92,9 +114,10 @@ public sealed class ConfigSourceSet
             if (dir is null) continue;
             var path = Path.GetFullPath(Path.Combine(dir, candidate));
             if (!File.Exists(path)) continue;
+            string content;
             try
             {
-                return new ConfigFileSource(candidate, layer, "file:" + path, File.ReadAllText(path));
+                content = File.ReadAllText(path);
             }
             catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
             {
@@ -102,6 +125,15 @@ public sealed class ConfigSourceSet
                     new ConfigProblem($"cannot read the file ({ex.Message}); check that it exists and the service user may read it", path, null),
                     ex);
             }
+
+            // An empty file would replace the lower layers' file with nothing (a half-written file on reload
+            // dropped every upstream); nobody means that, so it is refused instead.
+            if (!allowEmpty && EmptyDocument.IsEmpty(content))
+            {
+                throw new ConfigException(new ConfigProblem(EmptyDocument.Message, path, null));
+            }
+
+            return new ConfigFileSource(candidate, layer, "file:" + path, content);
         }
 
         return null;

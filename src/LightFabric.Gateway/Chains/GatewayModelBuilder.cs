@@ -26,7 +26,13 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
     {
         var loader = configuration.Loader;
         var problems = new List<ConfigProblem>();
+        var warnings = new List<ConfigProblem>();
         var handlerFile = loader.TryLoad("handler");
+        if (handlerFile is not null)
+        {
+            warnings.AddRange(HandlerFileModel.Keys.FindUnknown(handlerFile.Values, handlerFile.FileName));
+        }
+
         var file = handlerFile is null ? new HandlerFileModel() : HandlerFileModel.Parse(handlerFile.Values, problems);
         if (!file.Enabled)
         {
@@ -69,7 +75,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
             var canonical = registry.TryGet(id, out var descriptor) ? descriptor.Id : id;
             if (!active.TryGetValue(canonical, out var handler))
             {
-                handler = CreateHandler(id, loader, modules, problems);
+                handler = CreateHandler(id, loader, modules, problems, warnings);
                 active[canonical] = handler;
             }
 
@@ -78,7 +84,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
 
         if (problems.Count > 0)
         {
-            throw new ConfigException(Deduplicate(problems));
+            throw new ConfigException(Deduplicate(loader.Attribute(problems)));
         }
 
         var routes = routeIds
@@ -86,7 +92,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
             .ToArray();
         var defaults = defaultIds.Select(id => byReference[id]).ToArray();
         var model = new GatewayModel(file.BasePath, routes, defaults, active, file.Chains, _clientFaults);
-        return new RuntimeModelBuild<GatewayModel>(model, modules);
+        return new RuntimeModelBuild<GatewayModel>(model, modules) { Warnings = Deduplicate(loader.Attribute(warnings)) };
     }
 
     /// <summary>Activates the handlers that hold live resources, in parallel; all or none stay active.</summary>
@@ -141,7 +147,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
         }
     }
 
-    private IGatewayHandler CreateHandler(string id, ConfigLoader loader, List<ModuleInfo> modules, List<ConfigProblem> problems)
+    private IGatewayHandler CreateHandler(string id, ConfigLoader loader, List<ModuleInfo> modules, List<ConfigProblem> problems, List<ConfigProblem> warnings)
     {
         if (HandlerRegistry.CompatibilityIds.Contains(id))
         {
@@ -159,6 +165,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
                 if (config is not null && !modules.Exists(m => m.Id == ModulePrefix + descriptor.Id))
                 {
                     modules.Add(ToModule(descriptor.Id, config));
+                    CheckKeys(config, descriptor.Keys, warnings);
                 }
             }
             catch (ConfigException ex)
@@ -190,25 +197,28 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
             if (dependency is not null && !modules.Exists(m => m.Id == ModulePrefix + name))
             {
                 modules.Add(ToModule(name, dependency));
+                CheckKeys(dependency, KeysOfFile(name), warnings);
             }
 
             return dependency;
         }
     }
 
-    private static ModuleInfo ToModule(string name, LoadedConfig config)
+    private static void CheckKeys(LoadedConfig config, ConfigKeys? keys, List<ConfigProblem> warnings)
     {
-        var masked = config.Masked();
-        var fileName = config.Name.Contains('.') ? config.Name : config.Name + ".yml";
-        return new ModuleInfo(ModulePrefix + name, fileName, config.Provenance, masked, true, masked.ToJsonString() + "|" + FingerprintSecrets(config));
+        if (keys is not null)
+        {
+            warnings.AddRange(keys.FindUnknown(config.Values, config.FileName));
+        }
     }
 
-    /// <summary>Secret values changing must count as a change without the secret entering the fingerprint.</summary>
-    private static string FingerprintSecrets(LoadedConfig config) =>
-        config.SecretPaths.Count == 0
-            ? ""
-            : Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(config.Values.ToJsonString())));
+    /// <summary>The keys of a file a handler reads besides its own: another handler's file, or client.yml.</summary>
+    private ConfigKeys? KeysOfFile(string name) =>
+        registry.Descriptors.FirstOrDefault(d => d.ConfigFile == name && d.Keys is not null)?.Keys
+        ?? (name == "client" ? Security.OAuthKeyConfig.ClientFileKeys : null);
 
-    private static List<ConfigProblem> Deduplicate(List<ConfigProblem> problems) =>
+    private static ModuleInfo ToModule(string name, LoadedConfig config) => ModuleInfo.FromConfig(ModulePrefix + name, config);
+
+    private static List<ConfigProblem> Deduplicate(IEnumerable<ConfigProblem> problems) =>
         problems.DistinctBy(p => p.ToString()).ToList();
 }

@@ -14,6 +14,19 @@ public sealed record HandlerFileModel
 {
     public const string FileName = "handler.yml";
 
+    private static readonly ConfigKeys PathKeys = ConfigKeys.ListOf(ConfigKeys.Map("path", "method", "exec"));
+
+    /// <summary>
+    /// What <see cref="Parse"/> reads; reportHandlerDuration and handlerMetricsLogLevel are accepted for light-4j files.
+    /// A chain is a list or a map with exec.
+    /// </summary>
+    public static readonly ConfigKeys Keys = ConfigKeys.Map(
+        "enabled", "basePath", "handlers", "additionalHandlers", "defaultHandlers", "reportHandlerDuration", "handlerMetricsLogLevel",
+        ("chains", ConfigKeys.MapOf(ConfigKeys.Map("exec"))),
+        ("additionalChains", ConfigKeys.MapOf(ConfigKeys.Map("exec"))),
+        ("paths", PathKeys),
+        ("additionalPaths", PathKeys));
+
     public bool Enabled { get; init; } = true;
     public string BasePath { get; init; } = "/";
     public IReadOnlyList<string> Handlers { get; init; } = [];

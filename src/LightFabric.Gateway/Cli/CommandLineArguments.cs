@@ -3,7 +3,7 @@ namespace LightFabric.Gateway.Cli;
 /// <summary>The parsed command line: a command, its options and the working directory.</summary>
 public sealed record CommandLineArguments(string Command, string Directory, IReadOnlyDictionary<string, string?> Options, IReadOnlyList<string> Positional)
 {
-    private static readonly HashSet<string> Flags = ["--local-only", "--show", "--help", "-h", "--version"];
+    private static readonly HashSet<string> Flags = ["--local-only", "--show", "--strict", "--help", "-h", "--version"];
     private static readonly HashSet<string> Valued = ["--dir", "--print-default-config", "--dump-default-configs"];
 
     public bool Has(string option) => Options.ContainsKey(option);

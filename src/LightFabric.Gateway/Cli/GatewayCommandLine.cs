@@ -14,9 +14,10 @@ public static class GatewayCommandLine
     private const string Usage = """
         Usage:
           light-gateway [--dir PATH]                      start the gateway (config/ and config-cache/ under PATH, default: current directory)
-          light-gateway validate-config [--dir PATH] [--local-only] [--show]
+          light-gateway validate-config [--dir PATH] [--local-only] [--show] [--strict]
                                                           load and validate the whole configuration without binding ports;
-                                                          --local-only skips config-server, --show prints each module's resolved config (secrets masked)
+                                                          --local-only skips config-server, --show prints each module's resolved config (secrets masked),
+                                                          --strict makes warnings (unknown keys) errors
           light-gateway --print-default-config FILE       print one embedded default config file (e.g. server.yml)
           light-gateway --dump-default-configs DIR        write every embedded default config file into DIR
           light-gateway cel eval --expr EXPR [--vars vars.json] [--profile strict|standard|internal-admin]
@@ -121,7 +122,17 @@ public static class GatewayCommandLine
 
     private static async Task<int> ValidateConfigAsync(CommandLineArguments parsed, TextWriter stdout, TextWriter stderr, IEnvironmentReader environment)
     {
-        var options = GatewayRuntime.DefaultOptions(parsed.Directory, environment) with { AllowRemoteBootstrap = !parsed.Has("--local-only") };
+        if (!Directory.Exists(parsed.Directory))
+        {
+            await stderr.WriteLineAsync($"light-gateway: --dir '{parsed.Directory}' does not exist");
+            return ExitCodes.Usage;
+        }
+
+        var options = GatewayRuntime.DefaultOptions(parsed.Directory, environment) with
+        {
+            AllowRemoteBootstrap = !parsed.Has("--local-only"),
+            StrictConfig = parsed.Has("--strict"),
+        };
         await using var runtime = GatewayRuntime.Create(options);
         try
         {
@@ -129,6 +140,11 @@ public static class GatewayCommandLine
             var model = state.Model;
             await stdout.WriteLineAsync(
                 $"configuration is valid ({state.Configuration.Source}): {model.Routes.Count} paths, {model.ActiveHandlers.Count} active handlers, {state.Modules.Count} modules");
+            foreach (var warning in state.Warnings)
+            {
+                await stderr.WriteLineAsync($"warning: {warning}");
+            }
+
             if (parsed.Has("--show"))
             {
                 await ShowModulesAsync(stdout, state.Modules);

@@ -22,7 +22,10 @@ public sealed class CorrelationHandler(CorrelationConfig config) : IGatewayHandl
     public const string TraceabilityHeader = "X-Traceability-Id";
 
     public static readonly HandlerDescriptor Descriptor = new(
-        "correlation", ["traceability"], "correlation", ctx => new CorrelationHandler(ctx.Bind<CorrelationConfig>()));
+        "correlation", ["traceability"], "correlation", ctx => new CorrelationHandler(ctx.Bind<CorrelationConfig>()))
+    {
+        Keys = LightFabric.Config.ConfigKeys.For<CorrelationConfig>(),
+    };
 
     public string Id => "correlation";
 

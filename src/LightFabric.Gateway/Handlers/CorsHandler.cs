@@ -33,7 +33,10 @@ public sealed record CorsPrefixConfig
 /// </summary>
 public sealed class CorsHandler : IGatewayHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("cors", [], "cors", ctx => new CorsHandler(ctx.Bind<CorsConfig>()));
+    public static readonly HandlerDescriptor Descriptor = new("cors", [], "cors", ctx => new CorsHandler(ctx.Bind<CorsConfig>()))
+    {
+        Keys = LightFabric.Config.ConfigKeys.For<CorsConfig>(),
+    };
 
     /// <summary>The default of cors.yml exposeHeaders.</summary>
     public static readonly IReadOnlyList<string> McpExposeHeaders = ["Mcp-Session-Id", "MCP-Protocol-Version"];

@@ -11,4 +11,11 @@ public sealed record HandlerDescriptor(
     string Id,
     IReadOnlyList<string> Aliases,
     string? ConfigFile,
-    Func<HandlerBuildContext, IGatewayHandler> Factory);
+    Func<HandlerBuildContext, IGatewayHandler> Factory)
+{
+    /// <summary>
+    /// The keys its config file may hold (from the record it binds, or declared by its reader); others are
+    /// reported as unknown with the nearest known key. Null: the file is not checked.
+    /// </summary>
+    public LightFabric.Config.ConfigKeys? Keys { get; init; }
+}

@@ -44,7 +44,10 @@ public sealed record HeaderRules
 /// </summary>
 public sealed class HeaderHandler : IGatewayHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("header", ["headers"], "header", ctx => new HeaderHandler(ctx.Bind<HeaderConfig>()));
+    public static readonly HandlerDescriptor Descriptor = new("header", ["headers"], "header", ctx => new HeaderHandler(ctx.Bind<HeaderConfig>()))
+    {
+        Keys = LightFabric.Config.ConfigKeys.For<HeaderConfig>(),
+    };
 
     private readonly HeaderConfig _config;
     private readonly KeyValuePair<string, HeaderPrefixRules>[] _prefixes;

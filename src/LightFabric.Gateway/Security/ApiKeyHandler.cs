@@ -21,7 +21,11 @@ public sealed record ApiKeyRule(string PathPrefix, string HeaderName, string Api
 /// </summary>
 public sealed class ApiKeyHandler : IGatewayHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("apikey", ["api-key"], "apikey", Create);
+    /// <summary>What <see cref="Create(HandlerBuildContext, bool)"/> reads.</summary>
+    internal static readonly ConfigKeys Keys = ConfigKeys.Map(
+        "enabled", "hashEnabled", ("pathPrefixAuths", ConfigKeys.ListOf(ConfigKeys.Map("pathPrefix", "headerName", "apiKey"))));
+
+    public static readonly HandlerDescriptor Descriptor = new("apikey", ["api-key"], "apikey", Create) { Keys = Keys };
 
     private readonly bool _enabled;
     private readonly bool _hashed;

@@ -23,7 +23,11 @@ public sealed record BasicUser(string Username, string Password, IReadOnlyList<s
 /// </summary>
 public sealed class BasicAuthHandler : IGatewayHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("basic-auth", ["basic"], "basic-auth", Create);
+    /// <summary>What <see cref="Create(HandlerBuildContext, bool)"/> reads; enableAD is accepted for light-4j files and unused.</summary>
+    internal static readonly ConfigKeys Keys = ConfigKeys.Map(
+        "enabled", "enableAD", "allowAnonymous", "allowBearerToken", ("users", ConfigKeys.ListOf(ConfigKeys.Map("username", "password", "paths"))));
+
+    public static readonly HandlerDescriptor Descriptor = new("basic-auth", ["basic"], "basic-auth", Create) { Keys = Keys };
 
     private const string Anonymous = "anonymous";
     private readonly bool _enabled;

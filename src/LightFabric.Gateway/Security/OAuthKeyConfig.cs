@@ -26,6 +26,18 @@ public sealed record OAuthKeyConfig
         string.IsNullOrWhiteSpace(ServerUrl) ? null
         : System.Uri.TryCreate(ServerUrl.TrimEnd('/') + (Uri.StartsWith('/') ? Uri : "/" + Uri), UriKind.Absolute, out var url) ? url : null;
 
+    /// <summary>
+    /// The keys of client.yml: what <see cref="Read"/> takes (snake_case aliases included), which covers the tls block
+    /// the runtime reads (<c>ClientConfig</c>).
+    /// </summary>
+    public static readonly ConfigKeys ClientFileKeys = ConfigKeys.Map(
+        ("tls", ConfigKeys.Map("caCertPath", "ca_cert_path", "verifyHostname", "verify_hostname")),
+        ("oauth", ConfigKeys.Map(("token", ConfigKeys.Map(
+            "server_url", "serverUrl",
+            ("key", ConfigKeys.Map(
+                "server_url", "serverUrl", "uri", "serviceId", "service_id", "client_id", "clientId", "client_secret", "clientSecret",
+                "serviceIdAuthServers")))))));
+
     public static OAuthKeyConfig Read(LoadedConfig? client)
     {
         var root = client?.Values;

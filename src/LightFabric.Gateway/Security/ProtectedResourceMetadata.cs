@@ -80,7 +80,10 @@ public sealed class ProtectedResourceMetadata(ResourceMetadataSettings settings,
 public sealed class ProtectedResourceMetadataHandler(ProtectedResourceMetadata metadata) : IGatewayHandler
 {
     public static readonly HandlerDescriptor Descriptor = new("oauth-resource-metadata", ["protected-resource-metadata"], "security",
-        context => new ProtectedResourceMetadataHandler(SecurityHandler.CreateMetadata(context.Bind<SecurityConfig>())));
+        context => new ProtectedResourceMetadataHandler(SecurityHandler.CreateMetadata(context.Bind<SecurityConfig>())))
+    {
+        Keys = LightFabric.Config.ConfigKeys.For<SecurityConfig>(),
+    };
 
     public string Id => "oauth-resource-metadata";
 

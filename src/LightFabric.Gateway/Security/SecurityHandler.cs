@@ -14,7 +14,7 @@ namespace LightFabric.Gateway.Security;
 /// </summary>
 public sealed class SecurityHandler : IGatewayHandler, IActivatableHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("security", ["jwt"], "security", Create);
+    public static readonly HandlerDescriptor Descriptor = new("security", ["jwt"], "security", Create) { Keys = ConfigKeys.For<SecurityConfig>() };
 
     private readonly SecurityConfig _config;
     private readonly JwksKeyStore _keys;

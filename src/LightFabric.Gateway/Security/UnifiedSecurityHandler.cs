@@ -18,7 +18,11 @@ public sealed record UnifiedPrefix(string Prefix, bool Basic, bool Jwt, bool Api
 /// </summary>
 public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("unified-security", ["unified"], "unified-security", Create);
+    public static readonly HandlerDescriptor Descriptor = new("unified-security", ["unified"], "unified-security", Create)
+    {
+        Keys = ConfigKeys.Map(
+            "enabled", "anonymousPrefixes", ("pathPrefixAuths", ConfigKeys.ListOf(ConfigKeys.Map("prefix", "jwt", "apikey", "basic", "sjwt", "swt")))),
+    };
 
     private readonly bool _enabled;
     private readonly string[] _anonymous;

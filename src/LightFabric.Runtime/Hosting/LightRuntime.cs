@@ -119,6 +119,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         Lifecycle.MoveTo(LifecycleState.BuildRuntime);
         var (state, server) = BuildState(configuration);
         _server = server;
+        LogWarnings(state);
 
         Lifecycle.MoveTo(LifecycleState.BindListeners);
         _app = CreateApp(server);
@@ -266,6 +267,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             {
                 var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
                 var (next, _) = BuildState(configuration);
+                LogWarnings(next);
                 await ActivateAsync(next.Model, cancellationToken).ConfigureAwait(false);
                 var results = ModuleRegistry.Diff(current.Modules, next.Modules, RestartOnlyModules);
                 ApplyLoggingBaseline(configuration);
@@ -278,7 +280,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             catch (ConfigException ex)
             {
                 var problems = ex.Problems.Select(p => p.ToString()).ToArray();
-                var failedFiles = ex.Problems.Where(p => p.File is not null).Select(p => Path.GetFileName(p.File!)).ToHashSet(StringComparer.OrdinalIgnoreCase);
+                var failedFiles = ex.Problems.Select(p => p.UsedBy ?? p.File).Where(f => f is not null).Select(f => Path.GetFileName(f!)).ToHashSet(StringComparer.OrdinalIgnoreCase);
                 var results = current.Modules
                     .Select(m => new ModuleReloadResult(
                         m.Id,
@@ -407,29 +409,51 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     {
         var problems = new List<ConfigProblem>();
         var serverFile = configuration.Loader.TryLoad("server");
-        var server = serverFile?.Bind<ServerConfig>() ?? new ServerConfig();
-        problems.AddRange(server.Validate().Select(m => new ConfigProblem(m, "server.yml", null)));
-
-        RuntimeModelBuild<TModel>? build = null;
+        var server = new ServerConfig();
         try
         {
-            build = _builder.Build(configuration);
+            server = serverFile?.Bind<ServerConfig>() ?? server;
         }
         catch (ConfigException ex)
         {
             problems.AddRange(ex.Problems);
         }
 
+        problems.AddRange(server.Validate().Select(m => new ConfigProblem(m, "server.yml", null)));
+
+        // Unknown keys: warnings, or problems when strict.
+        var warnings = new List<ConfigProblem>(ValuesKeyCheck.Find(configuration.Loader.Sources, configuration.Loader.Values));
+        if (serverFile is not null)
+        {
+            warnings.AddRange(ConfigKeys.For<ServerConfig>().FindUnknown(serverFile.Values, serverFile.FileName));
+        }
+
+        RuntimeModelBuild<TModel>? build = null;
+        try
+        {
+            build = _builder.Build(configuration);
+            warnings.AddRange(build.Warnings);
+        }
+        catch (ConfigException ex)
+        {
+            problems.AddRange(ex.Problems);
+        }
+
+        var attributedWarnings = configuration.Loader.Attribute(warnings).DistinctBy(w => w.ToString()).ToArray();
+        if (_options.StrictConfig)
+        {
+            problems.AddRange(attributedWarnings);
+        }
+
         if (problems.Count > 0 || build is null)
         {
-            throw new ConfigException(problems);
+            throw new ConfigException(configuration.Loader.Attribute(problems));
         }
 
         var modules = new List<ModuleInfo>();
         if (serverFile is not null)
         {
-            var masked = serverFile.Masked();
-            modules.Add(new ModuleInfo(ServerModuleId, "server.yml", serverFile.Provenance, masked, false, masked.ToJsonString()));
+            modules.Add(ModuleInfo.FromConfig(ServerModuleId, serverFile, reloadable: false));
         }
 
         modules.Add(ModuleInfo.Builtin(LoggingModuleId, new JsonObject
@@ -438,7 +462,15 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             ["format"] = _options.LogFormat.ToString().ToLowerInvariant(),
         }));
         modules.AddRange(build.Modules);
-        return (new RuntimeState<TModel>(build.Model, configuration, modules), server);
+        return (new RuntimeState<TModel>(build.Model, configuration, modules) { Warnings = attributedWarnings }, server);
+    }
+
+    private void LogWarnings(RuntimeState<TModel> state)
+    {
+        foreach (var warning in state.Warnings)
+        {
+            _logger.LogWarning("Configuration: {Warning}", warning.ToString());
+        }
     }
 
     private void ApplyLoggingBaseline(RuntimeConfiguration configuration)

@@ -5,7 +5,14 @@ namespace LightFabric.Runtime.Hosting;
 
 /// <summary>A validated, immutable runtime model and the modules it activated.</summary>
 public sealed record RuntimeModelBuild<TModel>(TModel Model, IReadOnlyList<ModuleInfo> Modules)
-    where TModel : class;
+    where TModel : class
+{
+    /// <summary>
+    /// What is suspicious but not wrong (unknown keys): logged at start and reload, errors under
+    /// <see cref="RuntimeOptions.StrictConfig"/>.
+    /// </summary>
+    public IReadOnlyList<LightFabric.Config.ConfigProblem> Warnings { get; init; } = [];
+}
 
 /// <summary>
 /// Builds an application's runtime model from configuration. Must either return a fully validated model

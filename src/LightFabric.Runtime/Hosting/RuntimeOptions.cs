@@ -24,6 +24,9 @@ public sealed record RuntimeOptions
     /// <summary>Skip config-server (validate-config --local-only, tests of local behaviour).</summary>
     public bool AllowRemoteBootstrap { get; init; } = true;
 
+    /// <summary>Warnings (unknown keys) are problems that fail the build (validate-config --strict).</summary>
+    public bool StrictConfig { get; init; }
+
     /// <summary>Overrides server.yml's ip (tests bind 127.0.0.1).</summary>
     public string? IpOverride { get; init; }
 

@@ -34,15 +34,31 @@ public sealed class ModuleRegistry
             }
             else if (restartOnly.Contains(module.Id))
             {
-                results.Add(new(module.Id, ModuleReloadStatus.RestartRequired, "takes effect at the next start"));
+                results.Add(new(module.Id, ModuleReloadStatus.RestartRequired, Join("takes effect at the next start", Changed(previous, module))));
             }
             else
             {
-                results.Add(new(module.Id, ModuleReloadStatus.Reloaded));
+                results.Add(new(module.Id, ModuleReloadStatus.Reloaded, Changed(previous, module)));
             }
         }
 
         results.AddRange(currentById.Keys.Select(id => new ModuleReloadResult(id, ModuleReloadStatus.Removed)));
         return results;
     }
+
+    /// <summary>"changed: a, b, c" by key path only: values (secrets among them) never reach the report.</summary>
+    private static string? Changed(ModuleInfo previous, ModuleInfo next)
+    {
+        const int Shown = 5;
+        var paths = previous.Digest.ChangedPaths(next.Digest);
+        if (paths.Count == 0)
+        {
+            return null;
+        }
+
+        var listed = string.Join(", ", paths.Take(Shown).Select(p => p.Length == 0 ? "(whole file)" : p));
+        return paths.Count > Shown ? $"changed: {listed} and {paths.Count - Shown} more" : $"changed: {listed}";
+    }
+
+    private static string Join(string first, string? second) => second is null ? first : $"{first}; {second}";
 }

@@ -65,7 +65,7 @@ public sealed class ProxyConfigTests
             """);
 
         var noHosts = await GatewayTestHost.BuildFailsAsync(dir);
-        Assert.Contains(noHosts.Problems, p => p.Key == "hosts" && p.Message.Contains("at least one"));
+        Assert.Contains(noHosts.Problems, p => p.Key == "proxy.hosts" && p.UsedBy == "proxy.yml" && p.Message.Contains("at least one"));
 
         dir.WriteConfig("values.yml", """
             handler.defaultHandlers: [proxy]
@@ -73,10 +73,10 @@ public sealed class ProxyConfigTests
             proxy.maxRequestTime: soon
             """);
         var wrongType = await GatewayTestHost.BuildFailsAsync(dir);
-        Assert.Contains(wrongType.Problems, p => p.Key == "maxRequestTime" && p.Message.Contains("whole number"));
+        Assert.Contains(wrongType.Problems, p => p.Key == "proxy.maxRequestTime" && p.Message.Contains("whole number"));
 
         // A wrong value elsewhere does not hide a bad host.
-        Assert.Contains(wrongType.Problems, p => p.Key == "hosts[1]" && p.Message.Contains("ftp://backend"));
+        Assert.Contains(wrongType.Problems, p => p.Key == "proxy.hosts[1]" && p.Message.Contains("ftp://backend"));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using LightFabric.Gateway.Security;
 using LightFabric.Gateway.Tests.Mcp;
+using LightFabric.Runtime.Modules;
 using LightFabric.Testing;
 
 namespace LightFabric.Gateway.Tests.Security;
@@ -51,6 +52,55 @@ public sealed class ApiKeyTests
     }
 
     [Fact]
+    public async Task A_reload_that_changes_only_the_key_reports_the_apikey_module_without_showing_either_key()
+    {
+        const string OldKey = "k-old-7c1e-secret";
+        const string NewKey = "k-new-52ab-secret";
+        static string Values(string key) => $$"""
+            handler.handlers: [apikey, health]
+            handler.paths:
+              - {path: /ping, method: GET, exec: [apikey, health]}
+            apikey.pathPrefixAuths:
+              - {pathPrefix: /ping, headerName: x-api-key, apiKey: "{{key}}"}
+            """;
+        using var dir = new TempDirectory();
+        var (runtime, client) = await GatewayTestHost.StartAsync(dir, Values(OldKey));
+        await using var _ = runtime;
+        using var __ = client;
+        Assert.Equal(HttpStatusCode.OK, await StatusWithKeyAsync(client, OldKey));
+
+        dir.WriteConfig("values.yml", "server.httpPort: 0\n" + Values(NewKey));
+        var report = await runtime.ReloadAsync();
+
+        Assert.True(report.Applied, report.ToString());
+        var apikey = Assert.Single(report.Modules, m => m.Module == "light-gateway/apikey");
+        Assert.Equal(ModuleReloadStatus.Reloaded, apikey.Status);
+        Assert.Equal("changed: pathPrefixAuths[0].apiKey", apikey.Message);
+        Assert.Contains("light-gateway/apikey: reloaded (changed: pathPrefixAuths[0].apiKey)", report.ToString());
+        Assert.Contains(report.Modules, m => m.Module == "light-gateway/handler" && m.Status == ModuleReloadStatus.Skipped);
+        Assert.DoesNotContain(OldKey, report.ToString());
+        Assert.DoesNotContain(NewKey, report.ToString());
+        Assert.DoesNotContain(NewKey, runtime.Modules.Find("light-gateway/apikey")!.MaskedConfig!.ToJsonString());
+        Assert.DoesNotContain(NewKey, runtime.Modules.Find("light-gateway/apikey")!.Fingerprint);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, await StatusWithKeyAsync(client, OldKey));
+        Assert.Equal(HttpStatusCode.OK, await StatusWithKeyAsync(client, NewKey));
+
+        // The same file again changes nothing.
+        var again = await runtime.ReloadAsync();
+        Assert.Contains(again.Modules, m => m.Module == "light-gateway/apikey" && m.Status == ModuleReloadStatus.Skipped);
+        Assert.Contains("no module changed", again.ToString());
+    }
+
+    private static async Task<HttpStatusCode> StatusWithKeyAsync(HttpClient client, string key)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ping");
+        request.Headers.Add("x-api-key", key);
+        using var response = await client.SendAsync(request);
+        return response.StatusCode;
+    }
+
+    [Fact]
     public async Task A_quoted_hashEnabled_still_hashes_so_the_stored_hash_is_not_itself_a_key()
     {
         const string Key = "k-quoted-secret";
@@ -84,9 +134,8 @@ public sealed class ApiKeyTests
         var error = await GatewayTestHost.BuildFailsAsync(dir);
         var text = string.Join("\n", error.Problems.Select(p => p.ToString()));
 
-        Assert.Contains("pathPrefixAuths[0].pathPrefix", text);
-        Assert.Contains("pathPrefixAuths[1].apiKey", text);
-        Assert.Contains("enabled: expected true or false", text);
-        Assert.Contains("apikey.yml", text);
+        Assert.Contains("values.yml: apikey.pathPrefixAuths[0].pathPrefix (used by apikey.yml): ", text);
+        Assert.Contains("values.yml: apikey.pathPrefixAuths[1].apiKey (used by apikey.yml): ", text);
+        Assert.Contains("values.yml: apikey.enabled (used by apikey.yml): expected true or false", text);
     }
 }

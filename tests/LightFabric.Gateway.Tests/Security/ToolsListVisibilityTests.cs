@@ -296,12 +296,16 @@ public sealed class ToolsListVisibilityTests
 
         var error = await GatewayTestHost.BuildFailsAsync(dir);
 
-        Assert.Contains(error.Problems, p => p.Key == "toolsListAccessControl.mode" && p.Message.Contains("'sometimes' must be none, permission or cel"));
-        Assert.Contains(error.Problems, p => p.Key == "toolsListAccessControl.unknownRuleFallback" && p.Message.Contains("'maybe' must be hidden or visible"));
-        Assert.Contains(error.Problems, p => p.Key == "toolsListAccessControl.maxCelEvaluations" && p.Message.Contains("'-1' must be 0 or more"));
-        Assert.Contains(error.Problems, p => p.Key == "toolsListAccessControl.maxCacheEntries" && p.Message.Contains("'lots' must be a whole number"));
-        Assert.Contains(error.Problems, p => p.Key == "toolsListAccessControl.claimMappings");
-        Assert.All(error.Problems.Where(p => p.Key!.StartsWith("toolsListAccessControl", StringComparison.Ordinal)), p => Assert.Contains("access-control.yml", p.ToString()));
+        // The values came from values.yml, so that is where the problems are, with the file that used them.
+        Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.mode" && p.Message.Contains("'sometimes' must be none, permission or cel"));
+        Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.unknownRuleFallback" && p.Message.Contains("'maybe' must be hidden or visible"));
+        Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.maxCelEvaluations" && p.Message.Contains("'-1' must be 0 or more"));
+        Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.maxCacheEntries" && p.Message.Contains("'lots' must be a whole number"));
+        Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.claimMappings");
+        Assert.All(error.Problems.Where(p => p.Key!.StartsWith("access-control.toolsListAccessControl", StringComparison.Ordinal)),
+            p => Assert.Contains("values.yml: access-control.toolsListAccessControl.", p.ToString()));
+        Assert.All(error.Problems.Where(p => p.Key!.StartsWith("access-control.toolsListAccessControl", StringComparison.Ordinal)),
+            p => Assert.Equal("access-control.yml", p.UsedBy));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ namespace LightFabric.Gateway.Handlers.AccessControl;
 /// </summary>
 public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger logger) : IGatewayHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("access-control", [], "access-control", Create);
+    public static readonly HandlerDescriptor Descriptor = new("access-control", [], "access-control", Create) { Keys = AccessControlSettings.Keys };
 
     // Representation headers of the terminal handler's answer that no longer describe a filtered or refused body.
     private static readonly string[] BodyHeaders =

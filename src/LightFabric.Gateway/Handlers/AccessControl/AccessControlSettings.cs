@@ -36,6 +36,11 @@ public sealed record AccessControlSettings
     public bool SkipsTool(string toolName, string endpoint) =>
         SkipPathPrefixes.Any(p => toolName.StartsWith(p, StringComparison.Ordinal) || endpoint.StartsWith(p, StringComparison.Ordinal));
 
+    /// <summary>What <see cref="Read"/> reads.</summary>
+    public static readonly ConfigKeys Keys = ConfigKeys.Map(
+        "enabled", "accessRuleLogic", "defaultDeny", "defaultInclude", "skipPathPrefixes", "claimMappings", "maxResponseFilterBytes",
+        ("toolsListAccessControl", ConfigKeys.Map("mode", "unknownRuleFallback", "maxCelEvaluations", "maxCacheEntries", "claimMappings")));
+
     /// <summary>Reads the values of access-control.yml; every problem is reported with its key.</summary>
     public static AccessControlSettings Read(JsonObject values, HandlerBuildContext context)
     {

@@ -20,7 +20,10 @@ public sealed class McpHandler : IGatewayHandler, IActivatableHandler
 
     public McpRouter Router => _router;
 
-    public static HandlerDescriptor Descriptor(McpRouterHost host) => new("mcp", ["mcp-router"], "mcp-router", context => Create(context, host));
+    public static HandlerDescriptor Descriptor(McpRouterHost host) => new("mcp", ["mcp-router"], "mcp-router", context => Create(context, host))
+    {
+        Keys = McpRouterConfigReader.Keys,
+    };
 
     private static McpHandler Create(HandlerBuildContext context, McpRouterHost host)
     {

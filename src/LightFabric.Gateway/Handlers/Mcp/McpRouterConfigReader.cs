@@ -21,6 +21,25 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
 
     private static readonly string[] HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"];
 
+    private static readonly ConfigKeys ServerKeys = ConfigKeys.Map(
+        "name", "transport", "command", "args", "env", "inheritEnv", "cwd", "url", "headers", "prefix",
+        ("tools", ConfigKeys.Map("include", "exclude")),
+        "timeoutMs", "connectTimeoutMs", "restartDelayMs", "maxRestartDelayMs", "healthCheckIntervalMs");
+
+    /// <summary>What <see cref="Read"/> reads, snake_case aliases included; keep it beside the reader.</summary>
+    public static readonly ConfigKeys Keys = ConfigKeys.Map(
+        "enabled", "path", "maxSessions", "maxSessionsPerClient", "sessionIdleTimeoutMs", "maxRequestBodyBytes", "maxResponseBodyBytes",
+        "maxJsonDepth", "originAllowlist", "dnsRebindingProtection", "allowedHosts", "toolsPageSize", "upstreamStartupWaitMs",
+        "httpToolTimeoutMs", "prefixMode",
+        ("protocols", ConfigKeys.Map(("stateless", ConfigKeys.Map("enabled")))),
+        ("schemaValidation", ConfigKeys.Map("maxSchemaBytes", "maxSubschemas", "maxSchemaDepth", "maxValueDepth", "maxSteps", "maxErrors", "patternTimeoutMs")),
+        ("tools", ConfigKeys.ListOf(ConfigKeys.Map(
+            "name", "apiType", "api_type", "serviceId", "service_id", "targetHost", "target_host", "path", "method",
+            "inputSchema", "input_schema", "outputSchema", "output_schema", "toolMetadata", "tool_metadata",
+            "endpointName", "endpoint_name", "description", "endpoint", "envTag", "env_tag", "protocol"))),
+        ("servers", ConfigKeys.ListOf(ServerKeys)),
+        ("upstreams", ConfigKeys.MapOf(ServerKeys)));
+
     public McpRouterSettings Read(JsonObject values)
     {
         var defaults = new McpRouterSettings();
