@@ -64,6 +64,8 @@ internal static class McpAdmission
     /// <summary>
     /// Why a request of this session may not go on (400), or null: an <c>MCP-Protocol-Version</c> header must name a
     /// supported revision and the one the session negotiated; without the header the negotiated one is assumed.
+    /// 2025-03-26 is accepted like an absent header: it is what the specification assumes when a client does not say,
+    /// and clients that do not track the negotiated version (the official conformance suite among them) send it.
     /// </summary>
     public static McpException? ProtocolVersionRejection(HttpRequest request, McpSession session)
     {
@@ -80,7 +82,7 @@ internal static class McpAdmission
                 httpStatus: 400);
         }
 
-        return version == session.ProtocolVersion
+        return version == session.ProtocolVersion || version == McpProtocolVersions.AssumedWithoutHeader
             ? null
             : new McpException(McpErrorCodes.InvalidRequest,
                 $"{StreamableHttpEndpoint.ProtocolVersionHeader} '{version}' differs from '{session.ProtocolVersion}', the version this session " +
