@@ -24,13 +24,14 @@ public sealed partial class McpRouterConfigReader(Action<string, string> problem
     private static readonly ConfigKeys ServerKeys = ConfigKeys.Map(
         "name", "transport", "command", "args", "env", "inheritEnv", "cwd", "url", "headers", "prefix",
         ("tools", ConfigKeys.Map("include", "exclude")),
-        "timeoutMs", "connectTimeoutMs", "restartDelayMs", "maxRestartDelayMs", "healthCheckIntervalMs");
+        "timeoutMs", "connectTimeoutMs", "restartDelayMs", "maxRestartDelayMs", "healthCheckIntervalMs", "healthCheckTimeoutMs",
+        "healthCheckMisses", "maxMessageBytes", "required");
 
     /// <summary>What <see cref="Read"/> reads, snake_case aliases included; keep it beside the reader.</summary>
     public static readonly ConfigKeys Keys = ConfigKeys.Map(
         "enabled", "path", "maxSessions", "maxSessionsPerClient", "sessionIdleTimeoutMs", "maxRequestBodyBytes", "maxResponseBodyBytes",
         "maxJsonDepth", "originAllowlist", "dnsRebindingProtection", "allowedHosts", "toolsPageSize", "upstreamStartupWaitMs",
-        "httpToolTimeoutMs", "prefixMode",
+        "httpToolTimeoutMs", "prefixMode", "trustedProxies",
         ("protocols", ConfigKeys.Map(("stateless", ConfigKeys.Map("enabled")))),
         ("schemaValidation", ConfigKeys.Map("maxSchemaBytes", "maxSubschemas", "maxSchemaDepth", "maxValueDepth", "maxSteps", "maxErrors", "patternTimeoutMs")),
         ("tools", ConfigKeys.ListOf(ConfigKeys.Map(
