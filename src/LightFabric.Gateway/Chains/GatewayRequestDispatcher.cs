@@ -21,8 +21,11 @@ public static class GatewayRequestDispatcher
         {
             // A bad body or a client gone mid-request, from whichever handler read it: one rate-limited warning, no stack.
             model.ClientFaults.Report(fault, request.Method, request.Path.Value ?? "/", ex.Message);
-            if (ex is BadHttpRequestException bad && !context.RequestAborted.IsCancellationRequested)
+            if (ex is BadHttpRequestException bad && !context.RequestAborted.IsCancellationRequested && !context.Response.HasStarted)
             {
+                // The body's framing broke, so nothing after it on this connection can be trusted (RFC 9112 §6.3):
+                // answer and close, rather than let Kestrel read on from a half-consumed body.
+                context.Response.Headers.Connection = "close";
                 await GatewayError.WriteAsync(context, bad.StatusCode, "INVALID_REQUEST_BODY", "Invalid request body", bad.Message).ConfigureAwait(false);
             }
         }

@@ -70,7 +70,7 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
         IncomingMessage message;
         try
         {
-            var body = await StreamableHttpEndpoint.ReadBodyAsync(http.Request, options.MaxRequestBodyBytes, http.RequestAborted).ConfigureAwait(false);
+            var body = await StreamableHttpEndpoint.ReadBodyAsync(http.Request, options.MaxRequestBodyBytes).ConfigureAwait(false);
             message = IncomingMessage.Parse(body.Span, options.MaxJsonDepth);
         }
         catch (McpException ex)

@@ -66,7 +66,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         IncomingMessage message;
         try
         {
-            var body = await ReadBodyAsync(request, options.MaxRequestBodyBytes, http.RequestAborted).ConfigureAwait(false);
+            var body = await ReadBodyAsync(request, options.MaxRequestBodyBytes).ConfigureAwait(false);
             message = IncomingMessage.Parse(body.Span, options.MaxJsonDepth);
         }
         catch (McpException ex)
@@ -361,7 +361,13 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
             : null;
     }
 
-    internal static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the whole body, refusing more than <paramref name="limit"/> bytes. Each read is consumed as it arrives:
+    /// a body read left examined-but-unconsumed when the client ends the body early leaves Kestrel's content-length
+    /// reader unable to reset, and the connection then fails with "Reading is already in progress"
+    /// (dotnet/aspnetcore#19476). No cancellation token either: Kestrel ends the read itself when the client goes.
+    /// </summary>
+    internal static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit)
     {
         if (request.ContentLength > limit)
         {
@@ -369,23 +375,27 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         }
 
         var reader = request.BodyReader;
+        var body = new ArrayBufferWriter<byte>(request.ContentLength is > 0 and var length ? (int)length : 1024);
         while (true)
         {
-            var read = await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            if (read.Buffer.Length > limit)
+            var read = await reader.ReadAsync().ConfigureAwait(false);
+            var buffer = read.Buffer;
+            if (body.WrittenCount + buffer.Length > limit)
             {
-                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                reader.AdvanceTo(buffer.End);
                 throw TooLarge(limit);
             }
 
-            if (read.IsCompleted)
+            foreach (var segment in buffer)
             {
-                var body = read.Buffer.ToArray();
-                reader.AdvanceTo(read.Buffer.End);
-                return body;
+                body.Write(segment.Span);
             }
 
-            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            reader.AdvanceTo(buffer.End);
+            if (read.IsCompleted)
+            {
+                return body.WrittenMemory;
+            }
         }
     }
 

@@ -24,6 +24,9 @@ public sealed class MalformedRequestFuzzTests(ITestOutputHelper output)
 
     private static int Count => int.TryParse(Environment.GetEnvironmentVariable("LIGHTFABRIC_FUZZ_COUNT"), out var count) ? count : 6000;
 
+    /// <summary>LIGHTFABRIC_FUZZ_ONLY keeps only requests whose description contains it, to narrow down a finding.</summary>
+    private static string? Only => Environment.GetEnvironmentVariable("LIGHTFABRIC_FUZZ_ONLY");
+
     [Fact]
     public async Task Malformed_requests_on_every_endpoint_get_no_5xx_and_leave_the_stdio_upstream_serving()
     {
@@ -42,7 +45,7 @@ public sealed class MalformedRequestFuzzTests(ITestOutputHelper output)
         using var legacy = await LegacyStream.OpenAsync(http);
 
         var generator = new MalformedRequestGenerator(Seed, sessionId, legacy.SessionId);
-        var requests = generator.Generate(Count).ToArray();
+        var requests = generator.Generate(Count).Where(r => Only is null || r.ToString().Contains(Only, StringComparison.Ordinal)).ToArray();
         var serverErrors = new ConcurrentQueue<string>();
         var statuses = new ConcurrentDictionary<int, int>();
         var unanswered = new ConcurrentDictionary<string, int>();
