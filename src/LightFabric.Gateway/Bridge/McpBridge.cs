@@ -126,7 +126,7 @@ public sealed class McpBridge
         {
             if (pending.TryClaim())
             {
-                await SendLocalAsync(Error(initialize.Id, UnreachableCode, Unreachable(_lastError)));
+                await SendLocalAsync(Error(initialize.Id, UnreachableCode, BridgeFailure.Unreachable(_lastError)));
             }
         }
     }
@@ -251,7 +251,7 @@ public sealed class McpBridge
             }
             catch (Exception ex)
             {
-                _lastError = Describe(ex);
+                _lastError = BridgeFailure.Describe(ex);
                 _logger.LogWarning("bridge: cannot open a session with {Url} ({Error}); next attempt in {Delay} s",
                     _options.Url, _lastError, delay.TotalSeconds);
                 SignalSessionChanged();
@@ -346,7 +346,7 @@ public sealed class McpBridge
         }
         catch (Exception ex)
         {
-            reason = Describe(ex);
+            reason = BridgeFailure.Describe(ex);
         }
 
         SessionFailed(session, reason);
@@ -364,7 +364,7 @@ public sealed class McpBridge
                 {
                     var initialized = _initialize is not null;
                     await AnswerErrorAsync(message, UnreachableCode,
-                        initialized ? Unreachable(_lastError) : "light-gateway bridge: the client has not sent initialize yet");
+                        initialized ? BridgeFailure.Unreachable(_lastError) : "light-gateway bridge: the client has not sent initialize yet");
                     return;
                 }
 
@@ -379,7 +379,7 @@ public sealed class McpBridge
                 }
                 catch (Exception ex)
                 {
-                    var failure = Classify(ex);
+                    var failure = BridgeFailure.Of(ex);
                     if (failure.BreaksSession)
                     {
                         SessionFailed(session, failure.Reason);
@@ -576,45 +576,6 @@ public sealed class McpBridge
     private static JsonRpcError Error(RequestId id, int code, string message, object? data = null) =>
         new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message, Data = data } };
 
-    private static string Unreachable(string reason) => "light-gateway unreachable: " + reason;
-
-    private static Failure Classify(Exception ex)
-    {
-        switch (ex)
-        {
-            case McpProtocolException protocol:
-                return new Failure((int)protocol.ErrorCode, protocol.Message, protocol.Message, BreaksSession: false, NotDelivered: false);
-            case HttpRequestException { StatusCode: HttpStatusCode.NotFound }:
-                const string gone = "the gateway no longer knows the session (HTTP 404)";
-                return new Failure(UnreachableCode, Unreachable(gone), gone, BreaksSession: true, NotDelivered: true);
-            case HttpRequestException { StatusCode: HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden } denied:
-                var why = $"the gateway refused the request (HTTP {(int)denied.StatusCode!}); check {BridgeOptions.TokenVariable}";
-                return new Failure(-32001, "light-gateway: " + why, why, BreaksSession: false, NotDelivered: false);
-            case HttpRequestException { StatusCode: not null } status:
-                var answered = $"the gateway answered HTTP {(int)status.StatusCode!}";
-                return new Failure(UnreachableCode, Unreachable(answered), answered, BreaksSession: false, NotDelivered: false);
-            case HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError } connect:
-                var refused = Describe(connect);
-                return new Failure(UnreachableCode, Unreachable(refused), refused, BreaksSession: true, NotDelivered: true);
-            case ObjectDisposedException or InvalidOperationException:
-                // The session was closed under this send: it never left.
-                var closed = Describe(ex);
-                return new Failure(UnreachableCode, Unreachable(closed), closed, BreaksSession: true, NotDelivered: true);
-            default:
-                var lost = Describe(ex);
-                return new Failure(UnreachableCode, Unreachable(lost), lost, BreaksSession: true, NotDelivered: false);
-        }
-    }
-
-    private static string Describe(Exception ex) => ex switch
-    {
-        HttpRequestException { StatusCode: { } status } => $"HTTP {(int)status} {status}",
-        HttpRequestException http => http.Message,
-        OperationCanceledException => "the request to the gateway was cancelled (session closed)",
-        McpException { Message: var m } when m.Contains("without a reply", StringComparison.Ordinal) => "the gateway's answer stream ended before the reply",
-        _ => ex.Message,
-    };
-
     private static string Describe(JsonRpcMessage message) => message switch
     {
         JsonRpcRequest r => r.Method,
@@ -624,30 +585,4 @@ public sealed class McpBridge
     };
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    private sealed record Failure(int Code, string Message, string Reason, bool BreaksSession, bool NotDelivered);
-
-    private sealed class RemoteSession(HttpClientTransport client, ITransport transport)
-    {
-        public HttpClientTransport Client { get; } = client;
-
-        public ITransport Transport { get; } = transport;
-
-        public Task? Pump { get; set; }
-
-        public string SessionId => Transport.SessionId ?? "(none)";
-    }
-
-    private sealed class PendingInitialize(RequestId id)
-    {
-        private int _claimed;
-
-        public RequestId Id { get; } = id;
-
-        /// <summary>Completes when the client's initialize has been answered (by the gateway or with an error).</summary>
-        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        /// <summary>True for the one caller that may answer the client's initialize.</summary>
-        public bool TryClaim() => Interlocked.Exchange(ref _claimed, 1) == 0;
-    }
 }

@@ -1,6 +1,4 @@
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
 using LightFabric.Config;
 using LightFabric.Runtime.Bootstrap;
 using LightFabric.Runtime.Logging;
@@ -22,13 +20,14 @@ namespace LightFabric.Runtime.Hosting;
 public sealed class LightRuntime<TModel> : IAsyncDisposable
     where TModel : class
 {
-    public const string ServerModuleId = "light-runtime/server";
-    public const string LoggingModuleId = "runtime/logging";
+    public const string ServerModuleId = RuntimeStateBuilder<TModel>.ServerModuleId;
+    public const string LoggingModuleId = RuntimeStateBuilder<TModel>.LoggingModuleId;
 
     private static readonly IReadOnlySet<string> RestartOnlyModules = new HashSet<string> { ServerModuleId };
 
     private readonly RuntimeOptions _options;
     private readonly IRuntimeModelBuilder<TModel> _builder;
+    private readonly RuntimeStateBuilder<TModel> _stateBuilder;
     private readonly IRuntimeModelActivator<TModel>? _activator;
     private readonly Func<HttpContext, TModel, Task> _handleRequest;
     private readonly Func<TModel, IReadOnlyList<UpstreamHealth>>? _upstreams;
@@ -68,6 +67,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         });
         _logger = _loggerFactory.CreateLogger("LightFabric.Runtime");
         _builder = createBuilder(_loggerFactory);
+        _stateBuilder = new RuntimeStateBuilder<TModel>(_builder, options);
         _activator = _builder as IRuntimeModelActivator<TModel>;
         Lifecycle = new RuntimeLifecycle(_logger);
     }
@@ -117,7 +117,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
 
         Lifecycle.MoveTo(LifecycleState.BuildRuntime);
-        var (state, server) = BuildState(configuration);
+        var (state, server) = _stateBuilder.Build(configuration);
         _server = server;
         LogWarnings(state);
 
@@ -127,10 +127,10 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         {
             await _app.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception ex) when (FindSocketError(ex) is { } socketError)
+        catch (Exception ex) when (ListenerBindFailure.FindSocketError(ex) is { } socketError)
         {
             await DisposeAppAsync().ConfigureAwait(false);
-            throw new ListenerBindException(DescribeBindFailure(server, socketError), ex);
+            throw new ListenerBindException(ListenerBindFailure.Describe(server, _options.IpOverride, socketError), ex);
         }
         catch (IOException ex)
         {
@@ -160,7 +160,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             throw;
         }
 
-        ApplyLoggingBaseline(configuration);
+        StartupLogFilter.ApplyBaseline(_options, configuration, _logger);
         _state = state;
         _activating = null;
         Modules.Replace(state.Modules);
@@ -223,7 +223,7 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     public async Task<RuntimeState<TModel>> ValidateAsync(CancellationToken cancellationToken = default)
     {
         var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
-        return BuildState(configuration).State;
+        return _stateBuilder.Build(configuration).State;
     }
 
     /// <summary>Reload on SIGHUP until the process stops, also when the process was started with SIGHUP ignored (nohup).</summary>
@@ -266,11 +266,11 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
             try
             {
                 var configuration = await BootstrapAsync(cancellationToken).ConfigureAwait(false);
-                var (next, _) = BuildState(configuration);
+                var (next, _) = _stateBuilder.Build(configuration);
                 LogWarnings(next);
                 await ActivateAsync(next.Model, cancellationToken).ConfigureAwait(false);
                 var results = ModuleRegistry.Diff(current.Modules, next.Modules, RestartOnlyModules);
-                ApplyLoggingBaseline(configuration);
+                StartupLogFilter.ApplyBaseline(_options, configuration, _logger);
                 _state = next;
                 Modules.Replace(next.Modules);
                 await RetireAsync(current.Model).ConfigureAwait(false);
@@ -401,68 +401,8 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         }
 
         var configuration = await bootstrapper.BootstrapAsync(_options.AllowRemoteBootstrap, cancellationToken).ConfigureAwait(false);
-        LogBootstrap(configuration);
+        BootstrapLog.Write(_logger, configuration);
         return configuration;
-    }
-
-    private (RuntimeState<TModel> State, ServerConfig Server) BuildState(RuntimeConfiguration configuration)
-    {
-        var problems = new List<ConfigProblem>();
-        var serverFile = configuration.Loader.TryLoad("server");
-        var server = new ServerConfig();
-        try
-        {
-            server = serverFile?.Bind<ServerConfig>() ?? server;
-        }
-        catch (ConfigException ex)
-        {
-            problems.AddRange(ex.Problems);
-        }
-
-        problems.AddRange(server.Validate().Select(m => new ConfigProblem(m, "server.yml", null)));
-
-        // Unknown keys: warnings, or problems when strict.
-        var warnings = new List<ConfigProblem>(ValuesKeyCheck.Find(configuration.Loader.Sources, configuration.Loader.Values));
-        if (serverFile is not null)
-        {
-            warnings.AddRange(ConfigKeys.For<ServerConfig>().FindUnknown(serverFile.Values, serverFile.FileName));
-        }
-
-        RuntimeModelBuild<TModel>? build = null;
-        try
-        {
-            build = _builder.Build(configuration);
-            warnings.AddRange(build.Warnings);
-        }
-        catch (ConfigException ex)
-        {
-            problems.AddRange(ex.Problems);
-        }
-
-        var attributedWarnings = configuration.Loader.Attribute(warnings).DistinctBy(w => w.ToString()).ToArray();
-        if (_options.StrictConfig)
-        {
-            problems.AddRange(attributedWarnings);
-        }
-
-        if (problems.Count > 0 || build is null)
-        {
-            throw new ConfigException(configuration.Loader.Attribute(problems));
-        }
-
-        var modules = new List<ModuleInfo>();
-        if (serverFile is not null)
-        {
-            modules.Add(ModuleInfo.FromConfig(ServerModuleId, serverFile, reloadable: false));
-        }
-
-        modules.Add(ModuleInfo.Builtin(LoggingModuleId, new JsonObject
-        {
-            ["filter"] = LoggingFilterFrom(configuration).Text,
-            ["format"] = _options.LogFormat.ToString().ToLowerInvariant(),
-        }));
-        modules.AddRange(build.Modules);
-        return (new RuntimeState<TModel>(build.Model, configuration, modules) { Warnings = attributedWarnings }, server);
     }
 
     private void LogWarnings(RuntimeState<TModel> state)
@@ -470,52 +410,6 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         foreach (var warning in state.Warnings)
         {
             _logger.LogWarning("Configuration: {Warning}", warning.ToString());
-        }
-    }
-
-    private void ApplyLoggingBaseline(RuntimeConfiguration configuration)
-    {
-        var (text, source) = LoggingControl.SelectStartupFilter(_options.Environment.Get, ValuesLoggingFilter(configuration));
-        if (LogFilter.TryParse(text, out var filter, out var error))
-        {
-            if (filter.Text != _options.Logging.Baseline.Text)
-            {
-                _options.Logging.ResetBaseline(filter, source);
-            }
-        }
-        else
-        {
-            _logger.LogWarning("Ignoring {Source}: {Error}", source, error);
-        }
-    }
-
-    private LogFilter LoggingFilterFrom(RuntimeConfiguration configuration)
-    {
-        var (text, _) = LoggingControl.SelectStartupFilter(_options.Environment.Get, ValuesLoggingFilter(configuration));
-        return LogFilter.TryParse(text, out var filter, out _) ? filter : _options.Logging.Baseline;
-    }
-
-    private static string? ValuesLoggingFilter(RuntimeConfiguration configuration) =>
-        configuration.Loader.Values.TryGet("logging.filter", out var node) && node is JsonValue value && value.TryGetValue<string>(out var text)
-            ? text
-            : null;
-
-    private void LogBootstrap(RuntimeConfiguration configuration)
-    {
-        switch (configuration.Source)
-        {
-            case BootstrapSource.Local:
-                _logger.LogInformation("Configuration from local files (no configServerUri in startup.yml)");
-                break;
-            case BootstrapSource.ConfigServer:
-                _logger.LogInformation("Configuration from config-server {Uri}", configuration.SourceDetail);
-                break;
-            case BootstrapSource.Cache:
-                _logger.LogWarning("Configuration from config-cache because config-server failed: {Detail}", configuration.SourceDetail);
-                break;
-            case BootstrapSource.LocalFallback:
-                _logger.LogWarning("Configuration from local files only because config-server failed and no cache exists: {Detail}", configuration.SourceDetail);
-                break;
         }
     }
 
@@ -575,38 +469,6 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain";
         return context.Response.WriteAsync(text);
-    }
-
-    private static SocketException? FindSocketError(Exception ex)
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is SocketException socket)
-            {
-                return socket;
-            }
-        }
-
-        return ex is AggregateException aggregate ? aggregate.InnerExceptions.Select(FindSocketError).FirstOrDefault(s => s is not null) : null;
-    }
-
-    private string DescribeBindFailure(ServerConfig server, SocketException error)
-    {
-        var ip = _options.IpOverride ?? server.Ip;
-        var ports = new List<string>();
-        if (server.EnableHttp)
-        {
-            ports.Add($"{ip}:{server.HttpPort} (server.httpPort)");
-        }
-
-        if (server.EnableHttps)
-        {
-            ports.Add($"{ip}:{server.HttpsPort} (server.httpsPort)");
-        }
-
-        return error.SocketErrorCode == SocketError.AddressAlreadyInUse
-            ? $"cannot listen on {string.Join(" / ", ports)}: address already in use; stop the other process or change the port in server.yml or values.yml"
-            : $"cannot listen on {string.Join(" / ", ports)}: {error.Message}";
     }
 
     private async Task DisposeAppAsync()
