@@ -1,7 +1,7 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using LightFabric.Testing;
 
 namespace LightFabric.EndToEnd.Tests;
 
@@ -9,17 +9,17 @@ namespace LightFabric.EndToEnd.Tests;
 public sealed partial class GatewayProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly ConcurrentQueue<string> _stdout = new();
-    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly CapturedLines _stdout = new();
+    private readonly CapturedLines _stderr = new();
 
     private GatewayProcess(Process process)
     {
         _process = process;
     }
 
-    public string StdOut => string.Join("\n", _stdout);
+    public string StdOut => _stdout.Text;
 
-    public string StdErr => string.Join("\n", _stderr);
+    public string StdErr => _stderr.Text;
 
     public int Pid => _process.Id;
 
@@ -66,8 +66,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info };
         var gateway = new GatewayProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) gateway._stdout.Enqueue(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) gateway._stderr.Enqueue(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) gateway._stdout.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) gateway._stderr.Add(e.Data); };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
@@ -92,26 +92,34 @@ public sealed partial class GatewayProcess : IAsyncDisposable
     public async Task<string> WaitForLineAsync(Func<string, bool> predicate, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
+        var exited = _process.WaitForExitAsync();
+        while (true)
         {
-            var found = _stdout.FirstOrDefault(predicate) ?? _stderr.FirstOrDefault(predicate);
+            var next = Task.WhenAny(_stdout.NextLine, _stderr.NextLine);
+            var found = _stdout.Lines.FirstOrDefault(predicate) ?? _stderr.Lines.FirstOrDefault(predicate);
             if (found is not null)
             {
                 return found;
             }
 
-            if (_process.HasExited)
+            if (exited.IsCompleted)
             {
-                await Task.Delay(200);
-                found = _stdout.FirstOrDefault(predicate) ?? _stderr.FirstOrDefault(predicate);
+                // WaitForExitAsync completes after the redirected streams reached their end: every line is in.
+                found = _stdout.Lines.FirstOrDefault(predicate) ?? _stderr.Lines.FirstOrDefault(predicate);
                 return found ?? throw new InvalidOperationException(
                     $"light-gateway exited with {_process.ExitCode} before the expected output.\nstdout:\n{StdOut}\nstderr:\n{StdErr}");
             }
 
-            await Task.Delay(50);
+            var remaining = deadline - DateTime.UtcNow;
+            try
+            {
+                await Task.WhenAny(next, exited).WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"expected output did not appear within {timeout}.\nstdout:\n{StdOut}\nstderr:\n{StdErr}");
+            }
         }
-
-        throw new TimeoutException($"expected output did not appear within {timeout}.\nstdout:\n{StdOut}\nstderr:\n{StdErr}");
     }
 
     public void Signal(PosixSignalNumber signal) => PosixSignals.Send(_process.Id, signal);

@@ -9,12 +9,11 @@ using Microsoft.AspNetCore.Http;
 namespace LightFabric.Runtime.Tests;
 
 /// <summary>A minimal application on the runtime: demo.yml holds the text every request answers with.</summary>
-internal sealed record DemoModel(string Message, int DelayMs);
+internal sealed record DemoModel(string Message);
 
 internal sealed record DemoConfig
 {
     public string Message { get; init; } = "";
-    public int DelayMs { get; init; }
     public bool Valid { get; init; } = true;
 }
 
@@ -30,14 +29,14 @@ internal sealed class DemoModelBuilder : IRuntimeModelBuilder<DemoModel>
         }
 
         return new RuntimeModelBuild<DemoModel>(
-            new DemoModel(config.Message, config.DelayMs),
+            new DemoModel(config.Message),
             [ModuleInfo.FromConfig("demo/demo", file)]);
     }
 }
 
 internal static class DemoRuntime
 {
-    public const string EmbeddedDemo = "message: ${demo.message:embedded}\ndelayMs: ${demo.delayMs:0}\nvalid: ${demo.valid:true}\n";
+    public const string EmbeddedDemo = "message: ${demo.message:embedded}\nvalid: ${demo.valid:true}\n";
     public const string EmbeddedServer = "ip: ${server.ip:127.0.0.1}\nhttpPort: ${server.httpPort:0}\nenableHttp: true\nshutdownGracefulPeriod: ${server.shutdownGracefulPeriod:2000}\npreStopDelayMs: ${server.preStopDelayMs:0}\n";
     public const string EmbeddedStartup = """
         host: ${startup.host:test.host}
@@ -59,7 +58,7 @@ internal static class DemoRuntime
         ["values.yml"] = "{}\n",
     });
 
-    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null, TimeProvider? time = null, bool strict = false)
+    public static LightRuntime<DemoModel> Create(TempDirectory dir, LogCapture? logs = null, Dictionary<string, string>? env = null, TimeProvider? time = null, bool strict = false, HeldRequests? held = null)
     {
         var options = new RuntimeOptions
         {
@@ -73,16 +72,34 @@ internal static class DemoRuntime
             TimeProvider = time ?? TimeProvider.System,
             StrictConfig = strict,
         };
-        return new LightRuntime<DemoModel>(options, _ => new DemoModelBuilder(), Respond);
+        return new LightRuntime<DemoModel>(options, _ => new DemoModelBuilder(), (context, model) => RespondAsync(context, model, held));
     }
 
-    private static async Task Respond(HttpContext context, DemoModel model)
+    private static async Task RespondAsync(HttpContext context, DemoModel model, HeldRequests? held)
     {
-        if (model.DelayMs > 0)
+        if (held is not null && context.Request.Path == "/slow")
         {
-            await Task.Delay(model.DelayMs);
+            await held.HoldAsync();
         }
 
         await context.Response.WriteAsync(model.Message);
+    }
+}
+
+/// <summary>Holds requests to <c>/slow</c> until the test releases them, so a test knows a request is in flight without waiting on a clock.</summary>
+internal sealed class HeldRequests
+{
+    private readonly TaskCompletionSource _entered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once a request is being held.</summary>
+    public Task Entered => _entered.Task;
+
+    public void Release() => _released.TrySetResult();
+
+    public Task HoldAsync()
+    {
+        _entered.TrySetResult();
+        return _released.Task;
     }
 }

@@ -38,19 +38,20 @@ public sealed class LifecycleTests
     public async Task Draining_is_not_ready_and_in_flight_requests_finish()
     {
         using var dir = new TempDirectory();
-        dir.WriteConfig("values.yml", "demo.delayMs: 1500\ndemo.message: finished\nserver.shutdownGracefulPeriod: 10000\n");
-        await using var runtime = DemoRuntime.Create(dir);
+        dir.WriteConfig("values.yml", "demo.message: finished\nserver.shutdownGracefulPeriod: 10000\n");
+        var held = new HeldRequests();
+        await using var runtime = DemoRuntime.Create(dir, held: held);
         await runtime.StartAsync();
         using var client = new HttpClient { BaseAddress = new Uri(runtime.Addresses[0]) };
 
         var slow = client.GetStringAsync("/slow");
-        await Task.Delay(300);
+        await held.Entered.WaitAsync(TimeSpan.FromSeconds(30));
         var stopping = runtime.StopAsync();
-        await Task.Delay(200);
         Assert.Equal(LifecycleState.Draining, runtime.Lifecycle.State);
         Assert.False(runtime.Lifecycle.IsReady);
         Assert.False(stopping.IsCompleted);
 
+        held.Release();
         Assert.Equal("finished", await slow);
         await stopping;
         Assert.Equal(LifecycleState.Stopped, runtime.Lifecycle.State);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
+using LightFabric.Testing;
 
 namespace LightFabric.EndToEnd.Tests.Bridge;
 
@@ -13,7 +14,7 @@ internal sealed partial class BridgeProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
-    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly CapturedLines _stderr = new();
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonObject>> _waiting = new();
     private readonly ConcurrentDictionary<string, JsonObject> _answers = new();
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -28,7 +29,31 @@ internal sealed partial class BridgeProcess : IAsyncDisposable
 
     public IReadOnlyList<string> StdOutLines => _stdout.ToArray();
 
-    public string StdErr => string.Join("\n", _stderr);
+    public string StdErr => _stderr.Text;
+
+    /// <summary>Waits until the bridge logs a line containing <paramref name="text"/> (stderr is read apart from stdout, so it may trail it).</summary>
+    public async Task WaitForStdErrAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var next = _stderr.NextLine;
+            if (_stderr.Lines.Any(l => l.Contains(text, StringComparison.Ordinal)))
+            {
+                return;
+            }
+
+            var remaining = deadline - DateTime.UtcNow;
+            try
+            {
+                await next.WaitAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero);
+            }
+            catch (TimeoutException)
+            {
+                throw new TimeoutException($"the bridge did not log \"{text}\" within {timeout}.\nstderr:\n{StdErr}");
+            }
+        }
+    }
 
     public bool HasExited => _process.HasExited;
 
@@ -64,7 +89,7 @@ internal sealed partial class BridgeProcess : IAsyncDisposable
         var process = new Process { StartInfo = info };
         var bridge = new BridgeProcess(process);
         process.OutputDataReceived += (_, e) => bridge.OnStdout(e.Data);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) bridge._stderr.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) bridge._stderr.Add(e.Data); };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

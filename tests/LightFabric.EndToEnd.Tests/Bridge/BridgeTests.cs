@@ -94,12 +94,7 @@ public sealed class BridgeTests(ITestOutputHelper output)
             Assert.True(after["error"] is null, $"the call after the restart failed: {after}\nbridge stderr:\n{bridge.StdErr}");
             Assert.Equal("Echo: after", EchoText(after));
             // stderr is read asynchronously: the log line may trail the answer on stdout by a moment.
-            var logDeadline = DateTime.UtcNow.AddSeconds(5);
-            while (!bridge.StdErr.Contains("reconnected to", StringComparison.Ordinal) && DateTime.UtcNow < logDeadline)
-            {
-                await Task.Delay(50);
-            }
-
+            await bridge.WaitForStdErrAsync("reconnected to", TimeSpan.FromSeconds(5));
             Assert.Contains("reconnected to", bridge.StdErr);
 
             // A restart the client never saw: its next call reaches the old session (404 unknown session, or the
