@@ -20,6 +20,8 @@ var sessionCount = int.Parse(options.GetValueOrDefault("--sessions") ?? "10000",
 var output = options.GetValueOrDefault("--out");
 var command = options.GetValueOrDefault("--command") ?? "bash bench/LightFabric.Mcp.Benchmark/run.sh";
 var revision = options.GetValueOrDefault("--revision") ?? "unknown";
+var baselineBinary = options.GetValueOrDefault("--baseline-binary") is { } baselinePath ? Path.GetFullPath(baselinePath) : null;
+var baselineRevision = options.GetValueOrDefault("--baseline-revision") ?? "baseline";
 var loadAtStart = BenchMachine.LoadAverage();
 
 await using var upstream = await FastUpstream.StartAsync();
@@ -27,6 +29,10 @@ Console.WriteLine($"upstream: {upstream.Url}");
 await using var relay = await PassThroughRelay.StartAsync(upstream.Url);
 await using var gateway = await GatewayProcess.StartAsync(binary, upstream.Url);
 Console.WriteLine($"gateway: {gateway.BaseUrl} (pid {gateway.ProcessId})");
+
+// An earlier build of the gateway, measured in the same run and alternated with this one, so a regression is told
+// from run-to-run noise on a shared machine.
+await using var baseline = baselineBinary is null ? null : await GatewayProcess.StartAsync(baselineBinary, upstream.Url);
 var rssAtReady = gateway.ReadRssBytes();
 
 using var http = new HttpClient(new SocketsHttpHandler
@@ -47,13 +53,24 @@ var through = new Uri(gateway.BaseUrl.TrimEnd('/') + "/mcp");
 
 // The gateway publishes the upstream's tools once connected; wait until echo is listed and callable.
 await WaitForEchoAsync(http, through);
+var throughBaseline = baseline is null ? null : new Uri(baseline.BaseUrl.TrimEnd('/') + "/mcp");
+if (throughBaseline is not null)
+{
+    await WaitForEchoAsync(http, throughBaseline);
+}
+
+var targets = new List<(string Name, Uri Endpoint, GatewayProcess? Process)> { ("direct", direct, null), ("relay", new Uri(relay.Url), null), ("gateway", through, gateway) };
+if (baseline is not null)
+{
+    targets.Add(("baseline", throughBaseline!, baseline));
+}
 
 var results = new List<RunResult>();
 for (var round = 1; round <= rounds; round++)
 {
     foreach (var level in levels)
     {
-        foreach (var (name, endpoint, gw) in new[] { ("direct", direct, (GatewayProcess?)null), ("relay", new Uri(relay.Url), null), ("gateway", through, gateway) })
+        foreach (var (name, endpoint, gw) in targets)
         {
             var result = await LoadRun.RunAsync(name, http, endpoint, level, round, warmup, duration, gw);
             results.Add(result);
@@ -147,6 +164,27 @@ string Report()
     {
         text.AppendLine();
         text.AppendLine($"Summary values are medians over the {rounds} rounds.");
+    }
+
+    if (baseline is not null)
+    {
+        text.AppendLine();
+        text.AppendLine($"## This build against the baseline ({baselineRevision})");
+        text.AppendLine();
+        text.AppendLine("Both builds run side by side against the same upstream, alternated at each level in every round.");
+        text.AppendLine();
+        text.AppendLine("| concurrency | baseline req/s | this build req/s | change | baseline p50 | this build p50 | change | baseline p99 | this build p99 |");
+        text.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var level in levels)
+        {
+            var b = results.Where(r => r.Concurrency == level && r.Target == "baseline").ToArray();
+            var g = results.Where(r => r.Concurrency == level && r.Target == "gateway").ToArray();
+            double bRps = Median(b.Select(r => r.RequestsPerSecond)), gRps = Median(g.Select(r => r.RequestsPerSecond));
+            double bP50 = Median(b.Select(r => r.P50Ms)), gP50 = Median(g.Select(r => r.P50Ms));
+            double bP99 = Median(b.Select(r => r.P99Ms)), gP99 = Median(g.Select(r => r.P99Ms));
+            text.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {level} | {bRps:0} | {gRps:0} | {(gRps / bRps - 1) * 100:+0;-0;0} % | {bP50:0.000} ms | {gP50:0.000} ms | {(gP50 / bP50 - 1) * 100:+0;-0;0} % | {bP99:0.000} ms | {gP99:0.000} ms |"));
+        }
     }
 
     text.AppendLine();
