@@ -30,6 +30,7 @@ public sealed class McpBridge
     private readonly ConcurrentDictionary<RequestId, TaskCompletionSource<JsonRpcMessageWithId>> _internalReplies = new();
     private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
     private readonly CancellationTokenSource _stopping = new();
+    private readonly TimeProvider _time;
 
     private RemoteSession? _live;
     private TaskCompletionSource _sessionChanged = NewSignal();
@@ -43,8 +44,9 @@ public sealed class McpBridge
     private long _internalIds;
     private volatile string _lastError = "no session with the gateway yet";
 
-    public McpBridge(ITransport local, BridgeOptions options, HttpClient http, ILoggerFactory loggerFactory)
+    public McpBridge(ITransport local, BridgeOptions options, HttpClient http, ILoggerFactory loggerFactory, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _local = local;
         _options = options;
         _http = http;
@@ -261,12 +263,13 @@ public sealed class McpBridge
             {
                 // A message from the client waiting for the gateway cuts the backoff short, but attempts stay at least
                 // the first backoff apart.
-                var since = Stopwatch.StartNew();
-                await Task.WhenAny(Task.Delay(delay, token), _kick.Task.WaitAsync(token));
+                var since = _time.GetTimestamp();
+                await Task.WhenAny(Task.Delay(delay, _time, token), _kick.Task.WaitAsync(token));
                 token.ThrowIfCancellationRequested();
-                if (since.Elapsed < _options.InitialBackoff)
+                var elapsed = _time.GetElapsedTime(since);
+                if (elapsed < _options.InitialBackoff)
                 {
-                    await Task.Delay(_options.InitialBackoff - since.Elapsed, token);
+                    await Task.Delay(_options.InitialBackoff - elapsed, _time, token);
                 }
 
                 Interlocked.Exchange(ref _kick, NewSignal());
@@ -408,7 +411,7 @@ public sealed class McpBridge
 
     private async Task<RemoteSession?> WaitForSessionAsync(CancellationToken token)
     {
-        var waited = Stopwatch.StartNew();
+        var waitingSince = _time.GetTimestamp();
         while (true)
         {
             Task changed;
@@ -429,7 +432,7 @@ public sealed class McpBridge
 
             StartReconnect();
             Volatile.Read(ref _kick).TrySetResult();
-            var remaining = _options.RequestWait - waited.Elapsed;
+            var remaining = _options.RequestWait - _time.GetElapsedTime(waitingSince);
             if (remaining <= TimeSpan.Zero)
             {
                 return null;
@@ -437,7 +440,7 @@ public sealed class McpBridge
 
             try
             {
-                await changed.WaitAsync(remaining, token);
+                await changed.WaitAsync(remaining, _time, token);
             }
             catch (TimeoutException)
             {

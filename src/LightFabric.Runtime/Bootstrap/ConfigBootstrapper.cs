@@ -15,10 +15,12 @@ public sealed class ConfigBootstrapper
     private readonly ConfigDirectories _directories;
     private readonly IEnvironmentReader _environment;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
 
     /// <param name="rootDirectory">The working directory holding config/ and config-cache/; relative paths in config resolve against it.</param>
-    public ConfigBootstrapper(IEmbeddedConfigSource embedded, string rootDirectory, IEnvironmentReader environment, ILogger logger)
+    public ConfigBootstrapper(IEmbeddedConfigSource embedded, string rootDirectory, IEnvironmentReader environment, ILogger logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _embedded = embedded;
         _root = Path.GetFullPath(rootDirectory);
         _directories = ConfigDirectories.ForWorkingDirectory(_root);
@@ -48,7 +50,7 @@ public sealed class ConfigBootstrapper
         var sources = new ConfigSourceSet(_embedded, directories);
         var values = sources.LoadValues().Overlay(remoteValues);
         var loader = new ConfigLoader(sources, values, _environment, decryptor);
-        return new RuntimeConfiguration(loader, source, startup, detail, DateTimeOffset.UtcNow);
+        return new RuntimeConfiguration(loader, source, startup, detail, _time.GetUtcNow());
     }
 
     /// <summary>

@@ -394,7 +394,8 @@ public sealed class LightRuntime<TModel> : IAsyncDisposable
     private async Task<RuntimeConfiguration> BootstrapAsync(CancellationToken cancellationToken)
     {
         var bootstrapper = new ConfigBootstrapper(
-            _options.EmbeddedConfig, _options.RootDirectory, _options.Environment, _loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"));
+            _options.EmbeddedConfig, _options.RootDirectory, _options.Environment, _loggerFactory.CreateLogger("LightFabric.Runtime.Bootstrap"),
+            _options.TimeProvider);
         if (Lifecycle.State == LifecycleState.BootstrapLocal)
         {
             Lifecycle.MoveTo(LifecycleState.BootstrapRemote);
