@@ -12,12 +12,26 @@ public sealed record ConfigProblem(string Message, string? File, string? Key, in
     public override string ToString()
     {
         var where = new List<string>(2);
-        if (!string.IsNullOrEmpty(File)) where.Add(File);
-        if (!string.IsNullOrEmpty(Key)) where.Add(Key);
+        if (!string.IsNullOrEmpty(File))
+        {
+            where.Add(File);
+        }
+
+        if (!string.IsNullOrEmpty(Key))
+        {
+            where.Add(Key);
+        }
+
         if (UsedBy is not null)
         {
-            if (where.Count == 0) where.Add($"(used by {UsedBy})");
-            else where[^1] += $" (used by {UsedBy})";
+            if (where.Count == 0)
+            {
+                where.Add($"(used by {UsedBy})");
+            }
+            else
+            {
+                where[^1] += $" (used by {UsedBy})";
+            }
         }
 
         var text = where.Count == 0 ? Message : $"{string.Join(": ", where)}: {Message}";

@@ -57,11 +57,19 @@ public sealed class ConfigValues
     public string? SourceOf(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        if (_sources.TryGetValue(key, out var exact)) return exact;
+        if (_sources.TryGetValue(key, out var exact))
+        {
+            return exact;
+        }
+
         var dot = key.LastIndexOf('.');
         while (dot > 0)
         {
-            if (_sources.TryGetValue(key[..dot], out var head) && TryFindNested(key, out _)) return head;
+            if (_sources.TryGetValue(key[..dot], out var head) && TryFindNested(key, out _))
+            {
+                return head;
+            }
+
             dot = key.LastIndexOf('.', dot - 1);
         }
 
@@ -72,16 +80,31 @@ public sealed class ConfigValues
     public ConfigValues Overlay(ConfigValues higher)
     {
         ArgumentNullException.ThrowIfNull(higher);
-        if (higher.Count == 0) return this;
-        if (Count == 0) return higher;
+        if (higher.Count == 0)
+        {
+            return this;
+        }
+
+        if (Count == 0)
+        {
+            return higher;
+        }
+
         var merged = new Dictionary<string, JsonNode?>(_values, StringComparer.Ordinal);
         var sources = new Dictionary<string, string>(_sources, StringComparer.Ordinal);
         var keys = _keys.ToList();
         foreach (var key in higher._keys)
         {
-            if (!merged.ContainsKey(key)) keys.Add(key);
+            if (!merged.ContainsKey(key))
+            {
+                keys.Add(key);
+            }
+
             merged[key] = higher._values[key];
-            if (higher._sources.TryGetValue(key, out var source)) sources[key] = source;
+            if (higher._sources.TryGetValue(key, out var source))
+            {
+                sources[key] = source;
+            }
         }
 
         return new ConfigValues(merged, keys, sources);
@@ -111,7 +134,11 @@ public sealed class ConfigValues
     public JsonObject ToJsonObject()
     {
         var obj = new JsonObject();
-        foreach (var key in _keys) obj[key] = _values[key]?.DeepClone();
+        foreach (var key in _keys)
+        {
+            obj[key] = _values[key]?.DeepClone();
+        }
+
         return obj;
     }
 
@@ -139,7 +166,11 @@ public sealed class ConfigValues
 
     private static bool TryFindIn(JsonObject obj, string rest, out JsonNode? value)
     {
-        if (obj.TryGetPropertyValue(rest, out value)) return true;
+        if (obj.TryGetPropertyValue(rest, out value))
+        {
+            return true;
+        }
+
         var dot = rest.IndexOf('.');
         while (dot > 0)
         {

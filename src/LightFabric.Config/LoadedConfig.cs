@@ -28,14 +28,25 @@ public sealed record LoadedConfig(string Name, string Provenance, ConfigLayer La
     public ConfigProblem Attribute(ConfigProblem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        if (problem.UsedBy is not null || problem.Key is null || Origins.Count == 0 || !Names(problem.File)) return problem;
+        if (problem.UsedBy is not null || problem.Key is null || Origins.Count == 0 || !Names(problem.File))
+        {
+            return problem;
+        }
+
         string? best = null;
         foreach (var path in Origins.Keys)
         {
-            if (IsAtOrBelow(problem.Key, path) && (best is null || path.Length > best.Length)) best = path;
+            if (IsAtOrBelow(problem.Key, path) && (best is null || path.Length > best.Length))
+            {
+                best = path;
+            }
         }
 
-        if (best is null) return problem;
+        if (best is null)
+        {
+            return problem;
+        }
+
         var origin = Origins[best];
         // The line belonged to the template, not to the values file.
         return new ConfigProblem(problem.Message, origin.Source, origin.KeyFor(problem.Key[best.Length..])) { UsedBy = FileName };
@@ -94,7 +105,11 @@ public sealed class ConfigLoader
     public LoadedConfig Load(string name)
     {
         var loaded = TryLoad(name);
-        if (loaded is not null) return loaded;
+        if (loaded is not null)
+        {
+            return loaded;
+        }
+
         var searched = Sources.SearchedLocations(name);
         throw new ConfigException(
             $"config file '{DisplayName(name)}' not found; searched: {string.Join(", ", searched)}. " +

@@ -66,8 +66,8 @@ public sealed partial class GatewayProcess : IAsyncDisposable
 
         var process = new Process { StartInfo = info };
         var gateway = new GatewayProcess(process);
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) gateway._stdout.Add(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) gateway._stderr.Add(e.Data); };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { gateway._stdout.Add(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { gateway._stderr.Add(e.Data); } };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

@@ -1,8 +1,8 @@
-using LightFabric.Mcp.Routing;
 using LightFabric.Config;
 using LightFabric.Gateway.Chains;
 using LightFabric.Gateway.Handlers;
 using LightFabric.Gateway.Hosting;
+using LightFabric.Mcp.Routing;
 using LightFabric.Runtime.Bootstrap;
 using LightFabric.Runtime.Hosting;
 using LightFabric.Testing;

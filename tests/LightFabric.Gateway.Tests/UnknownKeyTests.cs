@@ -74,7 +74,11 @@ public sealed class UnknownKeyTests
         foreach (var descriptor in registry.Descriptors.Where(d => d.ConfigFile is not null))
         {
             Assert.True(descriptor.Keys is not null || descriptor.Id == "proxy", $"{descriptor.Id} declares no keys");
-            if (descriptor.Keys is null) continue;
+            if (descriptor.Keys is null)
+            {
+                continue;
+            }
+
             var file = configuration.Loader.Load(descriptor.ConfigFile!);
             Assert.Empty(descriptor.Keys.FindUnknown(file.Values, file.FileName));
             checkedFiles.Add(file.FileName);

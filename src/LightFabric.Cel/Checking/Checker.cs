@@ -57,41 +57,41 @@ internal sealed class Checker
             case CallExpr call:
                 return VisitCall(call);
             case ListExpr list:
+            {
+                CelType? elem = null;
+                for (var i = 0; i < list.Elements.Length; i++)
                 {
-                    CelType? elem = null;
-                    for (var i = 0; i < list.Elements.Length; i++)
+                    var t = Visit(list.Elements[i]);
+                    if (list.Optional[i])
                     {
-                        var t = Visit(list.Elements[i]);
-                        if (list.Optional[i])
-                        {
-                            t = Substitute(t).IsOptional ? Substitute(t).Param0 : t.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? t : Error(list.Elements[i].Offset, $"expected optional type, found '{Format(t)}'");
-                        }
-
-                        elem = Join(elem, t);
+                        t = Substitute(t).IsOptional ? Substitute(t).Param0 : t.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? t : Error(list.Elements[i].Offset, $"expected optional type, found '{Format(t)}'");
                     }
 
-                    return CelType.List(elem ?? FreshParam());
+                    elem = Join(elem, t);
                 }
+
+                return CelType.List(elem ?? FreshParam());
+            }
 
             case MapExpr map:
+            {
+                CelType? key = null;
+                CelType? value = null;
+                foreach (var entry in map.Entries)
                 {
-                    CelType? key = null;
-                    CelType? value = null;
-                    foreach (var entry in map.Entries)
+                    key = Join(key, Visit(entry.Key));
+                    var vt = Visit(entry.Value);
+                    if (entry.Optional)
                     {
-                        key = Join(key, Visit(entry.Key));
-                        var vt = Visit(entry.Value);
-                        if (entry.Optional)
-                        {
-                            var st = Substitute(vt);
-                            vt = st.IsOptional ? st.Param0 : st.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? st : Error(entry.Value.Offset, $"expected optional type, found '{Format(st)}'");
-                        }
-
-                        value = Join(value, vt);
+                        var st = Substitute(vt);
+                        vt = st.IsOptional ? st.Param0 : st.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? st : Error(entry.Value.Offset, $"expected optional type, found '{Format(st)}'");
                     }
 
-                    return CelType.Map(key ?? FreshParam(), value ?? FreshParam());
+                    value = Join(value, vt);
                 }
+
+                return CelType.Map(key ?? FreshParam(), value ?? FreshParam());
+            }
 
             case StructExpr st:
                 foreach (var f in st.Fields)
@@ -103,16 +103,16 @@ internal sealed class Checker
             case ComprehensionExpr comp:
                 return VisitComprehension(comp);
             case BlockExpr block:
+            {
+                for (var i = 0; i < block.Slots.Length; i++)
                 {
-                    for (var i = 0; i < block.Slots.Length; i++)
-                    {
-                        _scope.Add(("@index" + i, Visit(block.Slots[i])));
-                    }
-
-                    var t = Visit(block.Result);
-                    _scope.RemoveRange(_scope.Count - block.Slots.Length, block.Slots.Length);
-                    return t;
+                    _scope.Add(("@index" + i, Visit(block.Slots[i])));
                 }
+
+                var t = Visit(block.Result);
+                _scope.RemoveRange(_scope.Count - block.Slots.Length, block.Slots.Length);
+                return t;
+            }
 
             default:
                 return CelType.Dyn;
@@ -259,20 +259,20 @@ internal sealed class Checker
                 case ComprehensionKind.TransformMap:
                     return CelType.Map(range.Kind == CelTypeKind.Map ? range.Param0 : CelType.Dyn, step);
                 case ComprehensionKind.TransformMapEntry:
-                    {
-                        var s = Substitute(step);
-                        return s.Kind == CelTypeKind.Map || s.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? s : Error(c.Step.Offset, $"expected map type, found '{Format(s)}'");
-                    }
+                {
+                    var s = Substitute(step);
+                    return s.Kind == CelTypeKind.Map || s.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? s : Error(c.Step.Offset, $"expected map type, found '{Format(s)}'");
+                }
 
                 case ComprehensionKind.SortBy:
                     return CelType.List(t1);
                 case ComprehensionKind.OptMap:
                     return CelType.Optional(step);
                 case ComprehensionKind.OptFlatMap:
-                    {
-                        var s = Substitute(step);
-                        return s.IsOptional || s.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? s : Error(c.Step.Offset, $"expected optional type, found '{Format(s)}'");
-                    }
+                {
+                    var s = Substitute(step);
+                    return s.IsOptional || s.Kind is CelTypeKind.Dyn or CelTypeKind.Error ? s : Error(c.Step.Offset, $"expected optional type, found '{Format(s)}'");
+                }
 
                 default:
                     return step;
@@ -299,27 +299,27 @@ internal sealed class Checker
             switch (call.Function)
             {
                 case Operators.OptSelect when call.Args[1] is ConstExpr { Value: CelString field }:
-                    {
-                        var operand = Substitute(Visit(call.Args[0]));
-                        var inner = operand.IsOptional ? Substitute(operand.Param0) : operand;
-                        var ft = FieldType(inner, field.Value, call.Offset);
-                        return ft.IsOptional ? ft : CelType.Optional(ft);
-                    }
+                {
+                    var operand = Substitute(Visit(call.Args[0]));
+                    var inner = operand.IsOptional ? Substitute(operand.Param0) : operand;
+                    var ft = FieldType(inner, field.Value, call.Offset);
+                    return ft.IsOptional ? ft : CelType.Optional(ft);
+                }
 
                 case Operators.OptIndex:
+                {
+                    var operand = Substitute(Visit(call.Args[0]));
+                    var index = Visit(call.Args[1]);
+                    var inner = operand.IsOptional ? Substitute(operand.Param0) : operand;
+                    var elem = inner.Kind switch
                     {
-                        var operand = Substitute(Visit(call.Args[0]));
-                        var index = Visit(call.Args[1]);
-                        var inner = operand.IsOptional ? Substitute(operand.Param0) : operand;
-                        var elem = inner.Kind switch
-                        {
-                            CelTypeKind.List => Unify(CelType.Int, index) ? inner.Param0 : Error(call.Offset, $"found no matching overload for '_[?_]' applied to '({Format(inner)}, {Format(index)})'"),
-                            CelTypeKind.Map => Unify(inner.Param0, index) ? inner.Param1 : Error(call.Offset, $"found no matching overload for '_[?_]' applied to '({Format(inner)}, {Format(index)})'"),
-                            CelTypeKind.Dyn or CelTypeKind.Error or CelTypeKind.TypeParam => CelType.Dyn,
-                            _ => Error(call.Offset, $"found no matching overload for '_[?_]' applied to '({Format(inner)}, {Format(index)})'"),
-                        };
-                        return CelType.Optional(elem);
-                    }
+                        CelTypeKind.List => Unify(CelType.Int, index) ? inner.Param0 : Error(call.Offset, $"found no matching overload for '_[?_]' applied to '({Format(inner)}, {Format(index)})'"),
+                        CelTypeKind.Map => Unify(inner.Param0, index) ? inner.Param1 : Error(call.Offset, $"found no matching overload for '_[?_]' applied to '({Format(inner)}, {Format(index)})'"),
+                        CelTypeKind.Dyn or CelTypeKind.Error or CelTypeKind.TypeParam => CelType.Dyn,
+                        _ => Error(call.Offset, $"found no matching overload for '_[?_]' applied to '({Format(inner)}, {Format(index)})'"),
+                    };
+                    return CelType.Optional(elem);
+                }
             }
 
             var args = call.Args.Select(Visit).ToArray();

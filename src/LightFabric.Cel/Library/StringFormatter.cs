@@ -90,58 +90,58 @@ internal static class StringFormatter
                     _ => Fail($"decimal clause can only be used on integers, was given {arg.Type.Name}"),
                 };
             case 'f':
+            {
+                if (ToDouble(arg) is not { } d)
                 {
-                    if (ToDouble(arg) is not { } d)
-                    {
-                        return Fail($"fixed-point clause can only be used on doubles, was given {arg.Type.Name}");
-                    }
-
-                    if (!double.IsFinite(d))
-                    {
-                        return CelString.Of(CelFormatter.FormatDoubleForText(d));
-                    }
-
-                    return CelString.Of(d.ToString("F" + (precision ?? 6), CultureInfo.InvariantCulture));
+                    return Fail($"fixed-point clause can only be used on doubles, was given {arg.Type.Name}");
                 }
+
+                if (!double.IsFinite(d))
+                {
+                    return CelString.Of(CelFormatter.FormatDoubleForText(d));
+                }
+
+                return CelString.Of(d.ToString("F" + (precision ?? 6), CultureInfo.InvariantCulture));
+            }
 
             case 'e':
+            {
+                if (ToDouble(arg) is not { } d)
                 {
-                    if (ToDouble(arg) is not { } d)
-                    {
-                        return Fail($"scientific clause can only be used on doubles, was given {arg.Type.Name}");
-                    }
-
-                    if (!double.IsFinite(d))
-                    {
-                        return CelString.Of(CelFormatter.FormatDoubleForText(d));
-                    }
-
-                    var s = d.ToString("e" + (precision ?? 6), CultureInfo.InvariantCulture);
-
-                    // .NET writes at least three exponent digits; CEL (like C) writes at least two.
-                    var ePos = s.IndexOf('e');
-                    var exp = int.Parse(s.AsSpan(ePos + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
-                    return CelString.Of(s[..ePos] + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture));
+                    return Fail($"scientific clause can only be used on doubles, was given {arg.Type.Name}");
                 }
+
+                if (!double.IsFinite(d))
+                {
+                    return CelString.Of(CelFormatter.FormatDoubleForText(d));
+                }
+
+                var s = d.ToString("e" + (precision ?? 6), CultureInfo.InvariantCulture);
+
+                // .NET writes at least three exponent digits; CEL (like C) writes at least two.
+                var ePos = s.IndexOf('e');
+                var exp = int.Parse(s.AsSpan(ePos + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+                return CelString.Of(s[..ePos] + "e" + (exp < 0 ? "-" : "+") + Math.Abs(exp).ToString("00", CultureInfo.InvariantCulture));
+            }
 
             case 'x':
             case 'X':
+            {
+                var hex = arg switch
                 {
-                    string? hex = arg switch
-                    {
-                        CelInt i => i.Value < 0 ? "-" + ((ulong)(-(BigInteger)i.Value)).ToString("x", CultureInfo.InvariantCulture) : i.Value.ToString("x", CultureInfo.InvariantCulture),
-                        CelUint u => u.Value.ToString("x", CultureInfo.InvariantCulture),
-                        CelBytes b => Convert.ToHexStringLower(b.Span),
-                        CelString s => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(s.Value)),
-                        _ => null,
-                    };
-                    if (hex is null)
-                    {
-                        return Fail($"only integers, byte buffers, and strings can be formatted as hex, was given {arg.Type.Name}");
-                    }
-
-                    return CelString.Of(clause == 'X' ? hex.ToUpperInvariant() : hex);
+                    CelInt i => i.Value < 0 ? "-" + ((ulong)(-(BigInteger)i.Value)).ToString("x", CultureInfo.InvariantCulture) : i.Value.ToString("x", CultureInfo.InvariantCulture),
+                    CelUint u => u.Value.ToString("x", CultureInfo.InvariantCulture),
+                    CelBytes b => Convert.ToHexStringLower(b.Span),
+                    CelString s => Convert.ToHexStringLower(Encoding.UTF8.GetBytes(s.Value)),
+                    _ => null,
+                };
+                if (hex is null)
+                {
+                    return Fail($"only integers, byte buffers, and strings can be formatted as hex, was given {arg.Type.Name}");
                 }
+
+                return CelString.Of(clause == 'X' ? hex.ToUpperInvariant() : hex);
+            }
 
             case 'o':
                 return arg switch

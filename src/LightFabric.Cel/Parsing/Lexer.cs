@@ -488,51 +488,51 @@ internal sealed class Lexer
                 return;
             case 'x':
             case 'X':
+            {
+                var v = ReadHex(2, start);
+                if (bytes is not null)
                 {
-                    var v = ReadHex(2, start);
-                    if (bytes is not null)
-                    {
-                        bytes.Add((byte)v);
-                    }
-                    else
-                    {
-                        sb.Append((char)v);
-                    }
-
-                    return;
+                    bytes.Add((byte)v);
                 }
+                else
+                {
+                    sb.Append((char)v);
+                }
+
+                return;
+            }
 
             case 'u':
             case 'U':
+            {
+                if (bytes is not null)
                 {
-                    if (bytes is not null)
+                    throw Error(start, "Syntax error: unicode escapes are not allowed in bytes literals");
+                }
+
+                var v = ReadHex(c == 'u' ? 4 : 8, start);
+                if (c == 'u' && v is >= 0xD800 and <= 0xDBFF && _pos + 5 < _src.Length && _src[_pos] == '\\' && _src[_pos + 1] == 'u')
+                {
+                    // A surrogate pair written as two \u escapes denotes one code point outside the BMP.
+                    _pos += 2;
+                    var low = ReadHex(4, start);
+                    if (low is < 0xDC00 or > 0xDFFF)
                     {
-                        throw Error(start, "Syntax error: unicode escapes are not allowed in bytes literals");
+                        throw Error(start, "Syntax error: invalid surrogate pair in escape sequence");
                     }
 
-                    var v = ReadHex(c == 'u' ? 4 : 8, start);
-                    if (c == 'u' && v is >= 0xD800 and <= 0xDBFF && _pos + 5 < _src.Length && _src[_pos] == '\\' && _src[_pos + 1] == 'u')
-                    {
-                        // A surrogate pair written as two \u escapes denotes one code point outside the BMP.
-                        _pos += 2;
-                        var low = ReadHex(4, start);
-                        if (low is < 0xDC00 or > 0xDFFF)
-                        {
-                            throw Error(start, "Syntax error: invalid surrogate pair in escape sequence");
-                        }
-
-                        sb.Append((char)v).Append((char)low);
-                        return;
-                    }
-
-                    if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-                    {
-                        throw Error(start, "Syntax error: invalid unicode code point in escape sequence");
-                    }
-
-                    sb.Append(char.ConvertFromUtf32(v));
+                    sb.Append((char)v).Append((char)low);
                     return;
                 }
+
+                if (v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+                {
+                    throw Error(start, "Syntax error: invalid unicode code point in escape sequence");
+                }
+
+                sb.Append(char.ConvertFromUtf32(v));
+                return;
+            }
         }
 
         if (c >= '0' && c <= '3')

@@ -414,23 +414,23 @@ internal sealed class Parser
                 Advance();
                 return Node(new ConstExpr(t.Offset, CelNull.Instance));
             case TokenKind.LParen:
-                {
-                    Advance();
-                    var e = ParseExpr();
-                    Expect(TokenKind.RParen, "')'");
-                    return e;
-                }
+            {
+                Advance();
+                var e = ParseExpr();
+                Expect(TokenKind.RParen, "')'");
+                return e;
+            }
 
             case TokenKind.LBracket:
                 return ParseList();
             case TokenKind.LBrace:
                 return ParseMap();
             case TokenKind.Dot:
-                {
-                    Advance();
-                    var id = Expect(TokenKind.Ident, "identifier");
-                    return ParseIdentOrCall(id, "." + id.Text);
-                }
+            {
+                Advance();
+                var id = Expect(TokenKind.Ident, "identifier");
+                return ParseIdentOrCall(id, "." + id.Text);
+            }
 
             case TokenKind.Ident:
                 Advance();

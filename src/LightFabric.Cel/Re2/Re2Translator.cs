@@ -266,12 +266,12 @@ internal static class Re2Translator
                 sb.Append(inClass ? "\\S" : "[^\\t\\n\\f\\r ]");
                 return i + 2;
             case 'Q':
-                {
-                    var end = p.IndexOf("\\E", i + 2, StringComparison.Ordinal);
-                    var literal = end < 0 ? p[(i + 2)..] : p[(i + 2)..end];
-                    sb.Append(Regex.Escape(literal));
-                    return end < 0 ? p.Length : end + 2;
-                }
+            {
+                var end = p.IndexOf("\\E", i + 2, StringComparison.Ordinal);
+                var literal = end < 0 ? p[(i + 2)..] : p[(i + 2)..end];
+                sb.Append(Regex.Escape(literal));
+                return end < 0 ? p.Length : end + 2;
+            }
 
             case 'p':
             case 'P':

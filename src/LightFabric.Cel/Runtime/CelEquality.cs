@@ -36,20 +36,20 @@ public static class CelEquality
             case CelValueKind.Duration:
                 return b is CelDuration d2 && ((CelDuration)a).TotalNanos == d2.TotalNanos;
             case CelValueKind.Optional:
+            {
+                if (b is not CelOptional ob)
                 {
-                    if (b is not CelOptional ob)
-                    {
-                        return false;
-                    }
-
-                    var oa = (CelOptional)a;
-                    if (!oa.HasValue || !ob.HasValue)
-                    {
-                        return oa.HasValue == ob.HasValue;
-                    }
-
-                    return ValueEquals(oa.Value!, ob.Value!);
+                    return false;
                 }
+
+                var oa = (CelOptional)a;
+                if (!oa.HasValue || !ob.HasValue)
+                {
+                    return oa.HasValue == ob.HasValue;
+                }
+
+                return ValueEquals(oa.Value!, ob.Value!);
+            }
 
             case CelValueKind.Opaque:
                 return b is CelOpaque pb && ((CelOpaque)a).OpaqueEquals(pb);

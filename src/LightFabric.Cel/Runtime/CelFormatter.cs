@@ -54,30 +54,30 @@ public static class CelFormatter
                 sb.Append(']');
                 break;
             case CelMap m:
+            {
+                var entries = new List<(string Key, CelValue Value)>();
+                foreach (var key in m.Keys)
                 {
-                    var entries = new List<(string Key, CelValue Value)>();
-                    foreach (var key in m.Keys)
-                    {
-                        m.TryGetValue(key, out var v);
-                        entries.Add((Display(key), v));
-                    }
-
-                    entries.Sort((x, y) => string.CompareOrdinal(x.Key, y.Key));
-                    sb.Append('{');
-                    for (var k = 0; k < entries.Count; k++)
-                    {
-                        if (k > 0)
-                        {
-                            sb.Append(", ");
-                        }
-
-                        sb.Append(entries[k].Key).Append(": ");
-                        Append(sb, entries[k].Value, depth + 1);
-                    }
-
-                    sb.Append('}');
-                    break;
+                    m.TryGetValue(key, out var v);
+                    entries.Add((Display(key), v));
                 }
+
+                entries.Sort((x, y) => string.CompareOrdinal(x.Key, y.Key));
+                sb.Append('{');
+                for (var k = 0; k < entries.Count; k++)
+                {
+                    if (k > 0)
+                    {
+                        sb.Append(", ");
+                    }
+
+                    sb.Append(entries[k].Key).Append(": ");
+                    Append(sb, entries[k].Value, depth + 1);
+                }
+
+                sb.Append('}');
+                break;
+            }
 
             case CelTypeValue t:
                 sb.Append(t.Value.Name);

@@ -8,54 +8,54 @@ internal static class CelOperations
         switch (a)
         {
             case CelInt x when b is CelInt y:
-                {
-                    var r = unchecked(x.Value + y.Value);
-                    return ((x.Value ^ r) & (y.Value ^ r)) < 0 ? CelError.Overflow() : CelInt.Of(r);
-                }
+            {
+                var r = unchecked(x.Value + y.Value);
+                return ((x.Value ^ r) & (y.Value ^ r)) < 0 ? CelError.Overflow() : CelInt.Of(r);
+            }
 
             case CelUint x when b is CelUint y:
-                {
-                    var r = unchecked(x.Value + y.Value);
-                    return r < x.Value ? CelError.Overflow() : CelUint.Of(r);
-                }
+            {
+                var r = unchecked(x.Value + y.Value);
+                return r < x.Value ? CelError.Overflow() : CelUint.Of(r);
+            }
 
             case CelDouble x when b is CelDouble y:
                 return CelDouble.Of(x.Value + y.Value);
             case CelString x when b is CelString y:
                 return CelString.Of(string.Concat(x.Value, y.Value));
             case CelBytes x when b is CelBytes y:
-                {
-                    var r = new byte[x.Length + y.Length];
-                    x.Span.CopyTo(r);
-                    y.Span.CopyTo(r.AsSpan(x.Length));
-                    return CelBytes.Of(r);
-                }
+            {
+                var r = new byte[x.Length + y.Length];
+                x.Span.CopyTo(r);
+                y.Span.CopyTo(r.AsSpan(x.Length));
+                return CelBytes.Of(r);
+            }
 
             case CelList x when b is CelList y:
+            {
+                if (x.Count == 0)
                 {
-                    if (x.Count == 0)
-                    {
-                        return y;
-                    }
-
-                    if (y.Count == 0)
-                    {
-                        return x;
-                    }
-
-                    var r = new CelValue[x.Count + y.Count];
-                    for (var i = 0; i < x.Count; i++)
-                    {
-                        r[i] = x[i];
-                    }
-
-                    for (var i = 0; i < y.Count; i++)
-                    {
-                        r[x.Count + i] = y[i];
-                    }
-
-                    return new CelArrayList(r);
+                    return y;
                 }
+
+                if (y.Count == 0)
+                {
+                    return x;
+                }
+
+                var r = new CelValue[x.Count + y.Count];
+                for (var i = 0; i < x.Count; i++)
+                {
+                    r[i] = x[i];
+                }
+
+                for (var i = 0; i < y.Count; i++)
+                {
+                    r[x.Count + i] = y[i];
+                }
+
+                return new CelArrayList(r);
+            }
 
             case CelTimestamp t when b is CelDuration d:
                 return CelTime.AddToTimestamp(t, d.TotalNanos);
@@ -73,10 +73,10 @@ internal static class CelOperations
         switch (a)
         {
             case CelInt x when b is CelInt y:
-                {
-                    var r = unchecked(x.Value - y.Value);
-                    return ((x.Value ^ y.Value) & (x.Value ^ r)) < 0 ? CelError.Overflow() : CelInt.Of(r);
-                }
+            {
+                var r = unchecked(x.Value - y.Value);
+                return ((x.Value ^ y.Value) & (x.Value ^ r)) < 0 ? CelError.Overflow() : CelInt.Of(r);
+            }
 
             case CelUint x when b is CelUint y:
                 return y.Value > x.Value ? CelError.Overflow() : CelUint.Of(x.Value - y.Value);
@@ -98,16 +98,16 @@ internal static class CelOperations
         switch (a)
         {
             case CelInt x when b is CelInt y:
-                {
-                    var r = Math.BigMul(x.Value, y.Value, out var low);
-                    return (r == 0 && low >= 0) || (r == -1 && low < 0) ? CelInt.Of(low) : CelError.Overflow();
-                }
+            {
+                var r = Math.BigMul(x.Value, y.Value, out var low);
+                return (r == 0 && low >= 0) || (r == -1 && low < 0) ? CelInt.Of(low) : CelError.Overflow();
+            }
 
             case CelUint x when b is CelUint y:
-                {
-                    var high = Math.BigMul(x.Value, y.Value, out var low);
-                    return high != 0 ? CelError.Overflow() : CelUint.Of(low);
-                }
+            {
+                var high = Math.BigMul(x.Value, y.Value, out var low);
+                return high != 0 ? CelError.Overflow() : CelUint.Of(low);
+            }
 
             case CelDouble x when b is CelDouble y:
                 return CelDouble.Of(x.Value * y.Value);
@@ -226,30 +226,30 @@ internal static class CelOperations
         switch (target)
         {
             case CelList list:
+            {
+                long i;
+                switch (index)
                 {
-                    long i;
-                    switch (index)
-                    {
-                        case CelInt x:
-                            i = x.Value;
-                            break;
-                        case CelUint u:
-                            i = u.Value > long.MaxValue ? long.MaxValue : (long)u.Value;
-                            break;
-                        case CelDouble d when Math.Floor(d.Value) == d.Value && Math.Abs(d.Value) < 9e18:
-                            i = (long)d.Value;
-                            break;
-                        default:
-                            return CelError.NoSuchOverload("_[_]", target, index);
-                    }
-
-                    if (i < 0 || i >= list.Count)
-                    {
-                        return new CelError($"index out of range: {i}");
-                    }
-
-                    return list[(int)i];
+                    case CelInt x:
+                        i = x.Value;
+                        break;
+                    case CelUint u:
+                        i = u.Value > long.MaxValue ? long.MaxValue : (long)u.Value;
+                        break;
+                    case CelDouble d when Math.Floor(d.Value) == d.Value && Math.Abs(d.Value) < 9e18:
+                        i = (long)d.Value;
+                        break;
+                    default:
+                        return CelError.NoSuchOverload("_[_]", target, index);
                 }
+
+                if (i < 0 || i >= list.Count)
+                {
+                    return new CelError($"index out of range: {i}");
+                }
+
+                return list[(int)i];
+            }
 
             case CelMap map:
                 if (!MapKeyComparer.IsLookupKey(index))
@@ -281,15 +281,15 @@ internal static class CelOperations
         switch (target)
         {
             case CelList list:
+            {
+                var r = Index(list, index);
+                if (r is CelError)
                 {
-                    var r = Index(list, index);
-                    if (r is CelError)
-                    {
-                        return index.Kind is CelValueKind.Int or CelValueKind.Uint or CelValueKind.Double ? CelOptional.None : r;
-                    }
-
-                    return CelOptional.Of(r);
+                    return index.Kind is CelValueKind.Int or CelValueKind.Uint or CelValueKind.Double ? CelOptional.None : r;
                 }
+
+                return CelOptional.Of(r);
+            }
 
             case CelMap map:
                 return map.TryGetValue(index, out var v) ? CelOptional.Of(v) : CelOptional.None;

@@ -189,7 +189,7 @@ internal static class CelTime
                 i++;
             }
 
-            decimal unit = s[unitStart..i] switch
+            var unit = s[unitStart..i] switch
             {
                 "h" => 3600m * NanosPerSecond,
                 "m" => 60m * NanosPerSecond,

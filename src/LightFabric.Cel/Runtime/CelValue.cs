@@ -322,7 +322,7 @@ internal static class CelNumbers
             shortest = shortest[1..];
         }
 
-        string mantissa = shortest;
+        var mantissa = shortest;
         var exp = 0;
         var ePos = shortest.IndexOfAny(['E', 'e']);
         if (ePos >= 0)

@@ -64,37 +64,37 @@ public static class CelValueConverter
             case IList list:
                 return LazyList.Over(list);
             case IDictionary dict:
+            {
+                var d = CelDictionaryMap.NewDictionary(dict.Count);
+                foreach (DictionaryEntry e in dict)
                 {
-                    var d = CelDictionaryMap.NewDictionary(dict.Count);
-                    foreach (DictionaryEntry e in dict)
-                    {
-                        d[FromClr(e.Key)] = FromClr(e.Value);
-                    }
-
-                    return new CelDictionaryMap(d);
+                    d[FromClr(e.Key)] = FromClr(e.Value);
                 }
+
+                return new CelDictionaryMap(d);
+            }
 
             case IEnumerable<KeyValuePair<string, object?>> pairs:
+            {
+                var d = CelDictionaryMap.NewDictionary();
+                foreach (var (k, v) in pairs)
                 {
-                    var d = CelDictionaryMap.NewDictionary();
-                    foreach (var (k, v) in pairs)
-                    {
-                        d[CelString.Of(k)] = FromClr(v);
-                    }
-
-                    return new CelDictionaryMap(d);
+                    d[CelString.Of(k)] = FromClr(v);
                 }
+
+                return new CelDictionaryMap(d);
+            }
 
             case IEnumerable seq:
+            {
+                var items = new List<CelValue>();
+                foreach (var item in seq)
                 {
-                    var items = new List<CelValue>();
-                    foreach (var item in seq)
-                    {
-                        items.Add(FromClr(item));
-                    }
-
-                    return new CelArrayList(items.ToArray());
+                    items.Add(FromClr(item));
                 }
+
+                return new CelArrayList(items.ToArray());
+            }
 
             case char c:
                 return CelString.Of(c.ToString());

@@ -22,7 +22,7 @@ internal sealed class LimitExceededException(string message) : Exception(message
 internal sealed class EvalFrame
 {
     [ThreadStatic]
-    private static EvalFrame? t_cached;
+    private static EvalFrame? _threadCached;
 
     private EvalFrame(int slots) => Slots = new CelValue?[slots];
 
@@ -40,10 +40,10 @@ internal sealed class EvalFrame
 
     public static EvalFrame Rent(CelActivation activation, int slots, EvaluationLimits limits)
     {
-        var f = t_cached;
+        var f = _threadCached;
         if (f is not null)
         {
-            t_cached = null;
+            _threadCached = null;
             if (f.Slots.Length < slots)
             {
                 f.Slots = new CelValue?[slots];
@@ -66,7 +66,7 @@ internal sealed class EvalFrame
     {
         Array.Clear(f.Slots);
         f.Activation = CelActivation.Empty;
-        t_cached = f;
+        _threadCached = f;
     }
 
     public void Step(long cost = 1)

@@ -23,8 +23,14 @@ internal static partial class BindingErrors
         var ours = reported.StartsWith("expected", StringComparison.Ordinal);
         var expected = ours ? StripPath(reported) : ExpectedText(TypeAt(target, segments));
         if (expected is null)
+        {
             return new ConfigProblem($"{StripPath(reported)}; correct the value", fileName, problemKey);
-        if (!ours) expected = "expected " + expected;
+        }
+
+        if (!ours)
+        {
+            expected = "expected " + expected;
+        }
 
         var got = TryGetNode(root, segments, out var node) ? Shown(node, key, secretPaths) : null;
         var message = got is null ? expected : $"{expected}, got {got}";
@@ -34,12 +40,25 @@ internal static partial class BindingErrors
     private static List<(string? Name, int? Index)> ParsePath(string? path)
     {
         var segments = new List<(string? Name, int? Index)>();
-        if (string.IsNullOrEmpty(path)) return segments;
+        if (string.IsNullOrEmpty(path))
+        {
+            return segments;
+        }
+
         foreach (Match match in PathSegment().Matches(path))
         {
-            if (match.Groups["index"].Success) segments.Add((null, int.Parse(match.Groups["index"].Value)));
-            else if (match.Groups["quoted"].Success) segments.Add((match.Groups["quoted"].Value.Replace("''", "'"), null));
-            else segments.Add((match.Groups["name"].Value, null));
+            if (match.Groups["index"].Success)
+            {
+                segments.Add((null, int.Parse(match.Groups["index"].Value)));
+            }
+            else if (match.Groups["quoted"].Success)
+            {
+                segments.Add((match.Groups["quoted"].Value.Replace("''", "'"), null));
+            }
+            else
+            {
+                segments.Add((match.Groups["name"].Value, null));
+            }
         }
 
         return segments;
@@ -51,9 +70,18 @@ internal static partial class BindingErrors
         foreach (var (name, index) in segments)
         {
             node = ConfigBinder.Structured(node);
-            if (index is { } i && node is JsonArray array && i < array.Count) node = array[i];
-            else if (name is not null && node is JsonObject obj && TryGetProperty(obj, name, out var child)) node = child;
-            else return false;
+            if (index is { } i && node is JsonArray array && i < array.Count)
+            {
+                node = array[i];
+            }
+            else if (name is not null && node is JsonObject obj && TryGetProperty(obj, name, out var child))
+            {
+                node = child;
+            }
+            else
+            {
+                return false;
+            }
         }
 
         return true;
@@ -61,10 +89,18 @@ internal static partial class BindingErrors
 
     private static bool TryGetProperty(JsonObject obj, string name, out JsonNode? child)
     {
-        if (obj.TryGetPropertyValue(name, out child)) return true;
+        if (obj.TryGetPropertyValue(name, out child))
+        {
+            return true;
+        }
+
         foreach (var (key, value) in obj)
         {
-            if (!string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) continue;
+            if (!string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             child = value;
             return true;
         }
@@ -75,7 +111,11 @@ internal static partial class BindingErrors
     private static string Shown(JsonNode? node, string key, IReadOnlySet<string>? secretPaths)
     {
         var lastName = key.Split('.', '[').LastOrDefault(s => s.Length > 0 && !s.EndsWith(']')) ?? "";
-        if (secretPaths?.Contains(key) == true || SecretMasker.IsSensitiveKey(lastName)) return "a value (hidden)";
+        if (secretPaths?.Contains(key) == true || SecretMasker.IsSensitiveKey(lastName))
+        {
+            return "a value (hidden)";
+        }
+
         return node switch
         {
             null => "nothing (null)",
@@ -88,14 +128,27 @@ internal static partial class BindingErrors
 
     private static Type? TypeAt(Type root, List<(string? Name, int? Index)> segments)
     {
-        Type? current = root;
+        var current = root;
         foreach (var (name, index) in segments)
         {
-            if (current is null) return null;
+            if (current is null)
+            {
+                return null;
+            }
+
             current = Nullable.GetUnderlyingType(current) ?? current;
-            if (index is not null) current = ElementType(current);
-            else if (DictionaryValueType(current) is { } valueType) current = valueType;
-            else current = PropertyType(current, name!);
+            if (index is not null)
+            {
+                current = ElementType(current);
+            }
+            else if (DictionaryValueType(current) is { } valueType)
+            {
+                current = valueType;
+            }
+            else
+            {
+                current = PropertyType(current, name!);
+            }
         }
 
         return current;
@@ -106,7 +159,10 @@ internal static partial class BindingErrors
         foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var jsonName = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? property.Name;
-            if (string.Equals(jsonName, name, StringComparison.OrdinalIgnoreCase)) return property.PropertyType;
+            if (string.Equals(jsonName, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.PropertyType;
+            }
         }
 
         return null;
@@ -114,13 +170,21 @@ internal static partial class BindingErrors
 
     private static Type? ElementType(Type type)
     {
-        if (type.IsArray) return type.GetElementType();
+        if (type.IsArray)
+        {
+            return type.GetElementType();
+        }
+
         return type.IsGenericType && type.GetGenericArguments() is [var element] ? element : null;
     }
 
     private static Type? DictionaryValueType(Type type)
     {
-        if (!type.IsGenericType) return null;
+        if (!type.IsGenericType)
+        {
+            return null;
+        }
+
         var definition = type.GetGenericTypeDefinition();
         return definition == typeof(Dictionary<,>) || definition == typeof(IDictionary<,>) || definition == typeof(IReadOnlyDictionary<,>)
             ? type.GetGenericArguments()[1]
@@ -129,9 +193,17 @@ internal static partial class BindingErrors
 
     private static string? ExpectedText(Type? type)
     {
-        if (type is null) return null;
+        if (type is null)
+        {
+            return null;
+        }
+
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (type.IsEnum) return $"one of {string.Join(", ", Enum.GetNames(type))}";
+        if (type.IsEnum)
+        {
+            return $"one of {string.Join(", ", Enum.GetNames(type))}";
+        }
+
         return Type.GetTypeCode(type) switch
         {
             TypeCode.Byte or TypeCode.SByte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32 or TypeCode.UInt32

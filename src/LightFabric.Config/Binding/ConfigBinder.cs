@@ -23,7 +23,11 @@ public static class ConfigBinder
     internal static T Bind<T>(JsonNode? node, string fileName, IReadOnlySet<string>? secretPaths)
     {
         var kind = Options.GetTypeInfo(typeof(T)).Kind;
-        if (node is null && kind == JsonTypeInfoKind.Object) node = new JsonObject();
+        if (node is null && kind == JsonTypeInfoKind.Object)
+        {
+            node = new JsonObject();
+        }
+
         T? result;
         try
         {
@@ -61,9 +65,17 @@ public static class ConfigBinder
     /// <summary>A string holding a JSON array/object or YAML flow collection is parsed into nodes; anything else is returned as is.</summary>
     public static JsonNode? Structured(JsonNode? node)
     {
-        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String) return node;
+        if (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return node;
+        }
+
         var text = value.GetValue<string>().Trim();
-        if (!(text.StartsWith('[') || text.StartsWith('{'))) return node;
+        if (!(text.StartsWith('[') || text.StartsWith('{')))
+        {
+            return node;
+        }
+
         return ConfigYaml.TryParseFlow(text, out var parsed) ? parsed : node;
     }
 
@@ -71,10 +83,18 @@ public static class ConfigBinder
     internal static JsonNode? ListNode(string text)
     {
         var trimmed = text.Trim();
-        if (trimmed.Length == 0) return new JsonArray();
+        if (trimmed.Length == 0)
+        {
+            return new JsonArray();
+        }
+
         if (trimmed.StartsWith('['))
         {
-            if (ConfigYaml.TryParseFlow(trimmed, out var parsed)) return parsed;
+            if (ConfigYaml.TryParseFlow(trimmed, out var parsed))
+            {
+                return parsed;
+            }
+
             throw new JsonException($"'{Shorten(trimmed)}' looks like a list but is not valid JSON or YAML");
         }
 

@@ -23,8 +23,16 @@ internal sealed class FlexibleCollectionConverterFactory : JsonConverterFactory
 
     public override bool CanConvert(Type typeToConvert)
     {
-        if (typeToConvert.IsArray) return typeToConvert.GetArrayRank() == 1 && typeToConvert != typeof(byte[]);
-        if (!typeToConvert.IsGenericType) return false;
+        if (typeToConvert.IsArray)
+        {
+            return typeToConvert.GetArrayRank() == 1 && typeToConvert != typeof(byte[]);
+        }
+
+        if (!typeToConvert.IsGenericType)
+        {
+            return false;
+        }
+
         var definition = typeToConvert.GetGenericTypeDefinition();
         return ListShapes.Contains(definition)
                || MapShapes.Contains(definition) && typeToConvert.GetGenericArguments()[0] == typeof(string);
@@ -77,7 +85,10 @@ internal static class FlexibleListReader
             {
                 var node = ConfigBinder.ListNode(reader.GetString()!);
                 if (node is not JsonArray)
+                {
                     throw new JsonException("expected a list: a YAML list, a JSON array string or a comma-separated string");
+                }
+
                 try
                 {
                     return node.Deserialize<List<T>>(options) ?? [];
@@ -114,7 +125,11 @@ internal sealed class FlexibleListConverter<TCollection, T> : JsonConverter<TCol
     public override void Write(Utf8JsonWriter writer, TCollection value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
-        foreach (var item in value) JsonSerializer.Serialize(writer, item, options);
+        foreach (var item in value)
+        {
+            JsonSerializer.Serialize(writer, item, options);
+        }
+
         writer.WriteEndArray();
     }
 }
@@ -129,7 +144,11 @@ internal sealed class FlexibleArrayConverter<T> : JsonConverter<T[]>
     public override void Write(Utf8JsonWriter writer, T[] value, JsonSerializerOptions options)
     {
         writer.WriteStartArray();
-        foreach (var item in value) JsonSerializer.Serialize(writer, item, options);
+        foreach (var item in value)
+        {
+            JsonSerializer.Serialize(writer, item, options);
+        }
+
         writer.WriteEndArray();
     }
 }
@@ -165,10 +184,17 @@ internal sealed class FlexibleMapConverter<TMap, TValue> : JsonConverter<TMap>
             case JsonTokenType.String:
             {
                 var text = reader.GetString()!;
-                if (string.IsNullOrWhiteSpace(text)) break;
+                if (string.IsNullOrWhiteSpace(text))
+                {
+                    break;
+                }
+
                 var node = ConfigBinder.Structured(JsonValue.Create(text));
                 if (node is not JsonObject)
+                {
                     throw new JsonException("expected a map: a YAML map or a JSON object string");
+                }
+
                 try
                 {
                     map = node.Deserialize<Dictionary<string, TValue>>(options) ?? map;

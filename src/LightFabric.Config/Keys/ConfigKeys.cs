@@ -72,7 +72,10 @@ public sealed class ConfigKeys
     public static ConfigKeys For(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        if (ByType.TryGetValue(type, out var cached)) return cached;
+        if (ByType.TryGetValue(type, out var cached))
+        {
+            return cached;
+        }
         // A recursive record is checked down to the level where it repeats.
         ByType[type] = Any;
         var keys = Derive(type);
@@ -83,9 +86,17 @@ public sealed class ConfigKeys
     /// <summary>This map with more keys (the ones a reader takes besides its record's).</summary>
     public ConfigKeys With(params object[] keys)
     {
-        if (_shape != Shape.Map) throw new InvalidOperationException("only a map of known keys can take more keys");
+        if (_shape != Shape.Map)
+        {
+            throw new InvalidOperationException("only a map of known keys can take more keys");
+        }
+
         var merged = new Dictionary<string, ConfigKeys>(_known!, StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, child) in ((ConfigKeys)Map(keys))._known!) merged[name] = child;
+        foreach (var (name, child) in ((ConfigKeys)Map(keys))._known!)
+        {
+            merged[name] = child;
+        }
+
         return new ConfigKeys(Shape.Map, merged);
     }
 
@@ -99,7 +110,11 @@ public sealed class ConfigKeys
 
     private void Walk(JsonNode? node, string path, List<ConfigProblem> problems, string file)
     {
-        if (_shape == Shape.Any) return;
+        if (_shape == Shape.Any)
+        {
+            return;
+        }
+
         node = ConfigBinder.Structured(node);
         switch (_shape)
         {
@@ -107,16 +122,30 @@ public sealed class ConfigKeys
                 foreach (var (key, child) in map)
                 {
                     var childPath = ConfigPath.Child(path, key);
-                    if (_known!.TryGetValue(key, out var keys)) keys.Walk(child, childPath, problems, file);
-                    else problems.Add(new ConfigProblem(UnknownKeyMessage(key, _known.Keys), file, childPath));
+                    if (_known!.TryGetValue(key, out var keys))
+                    {
+                        keys.Walk(child, childPath, problems, file);
+                    }
+                    else
+                    {
+                        problems.Add(new ConfigProblem(UnknownKeyMessage(key, _known.Keys), file, childPath));
+                    }
                 }
 
                 break;
             case Shape.MapOf when node is JsonObject map:
-                foreach (var (key, child) in map) _items!.Walk(child, ConfigPath.Child(path, key), problems, file);
+                foreach (var (key, child) in map)
+                {
+                    _items!.Walk(child, ConfigPath.Child(path, key), problems, file);
+                }
+
                 break;
             case Shape.ListOf when node is JsonArray list:
-                for (var i = 0; i < list.Count; i++) _items!.Walk(list[i], ConfigPath.Index(path, i), problems, file);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    _items!.Walk(list[i], ConfigPath.Index(path, i), problems, file);
+                }
+
                 break;
         }
     }
@@ -135,13 +164,33 @@ public sealed class ConfigKeys
     private static ConfigKeys Derive(Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
-        if (IsScalar(type) || typeof(JsonNode).IsAssignableFrom(type) || type == typeof(JsonElement) || type == typeof(object)) return Any;
-        if (DictionaryValueType(type) is { } valueType) return MapOf(For(valueType));
-        if (ElementType(type) is { } elementType) return ListOf(For(elementType));
+        if (IsScalar(type) || typeof(JsonNode).IsAssignableFrom(type) || type == typeof(JsonElement) || type == typeof(object))
+        {
+            return Any;
+        }
+
+        if (DictionaryValueType(type) is { } valueType)
+        {
+            return MapOf(For(valueType));
+        }
+
+        if (ElementType(type) is { } elementType)
+        {
+            return ListOf(For(elementType));
+        }
+
         var info = ConfigBinder.Options.GetTypeInfo(type);
-        if (info.Kind != JsonTypeInfoKind.Object || info.Properties.Any(p => p.IsExtensionData)) return Any;
+        if (info.Kind != JsonTypeInfoKind.Object || info.Properties.Any(p => p.IsExtensionData))
+        {
+            return Any;
+        }
+
         var known = new Dictionary<string, ConfigKeys>(StringComparer.OrdinalIgnoreCase);
-        foreach (var property in info.Properties) known[DisplayName(property)] = For(property.PropertyType);
+        foreach (var property in info.Properties)
+        {
+            known[DisplayName(property)] = For(property.PropertyType);
+        }
+
         return new ConfigKeys(Shape.Map, known);
     }
 
@@ -160,9 +209,16 @@ public sealed class ConfigKeys
     {
         foreach (var candidate in type.GetInterfaces().Prepend(type))
         {
-            if (!candidate.IsGenericType) continue;
+            if (!candidate.IsGenericType)
+            {
+                continue;
+            }
+
             var definition = candidate.GetGenericTypeDefinition();
-            if (definition == typeof(IDictionary<,>) || definition == typeof(IReadOnlyDictionary<,>)) return candidate.GetGenericArguments()[1];
+            if (definition == typeof(IDictionary<,>) || definition == typeof(IReadOnlyDictionary<,>))
+            {
+                return candidate.GetGenericArguments()[1];
+            }
         }
 
         return null;
@@ -170,11 +226,22 @@ public sealed class ConfigKeys
 
     private static Type? ElementType(Type type)
     {
-        if (type.IsArray) return type.GetElementType();
-        if (!typeof(IEnumerable).IsAssignableFrom(type)) return null;
+        if (type.IsArray)
+        {
+            return type.GetElementType();
+        }
+
+        if (!typeof(IEnumerable).IsAssignableFrom(type))
+        {
+            return null;
+        }
+
         foreach (var candidate in type.GetInterfaces().Prepend(type))
         {
-            if (candidate.IsGenericType && candidate.GetGenericTypeDefinition() == typeof(IEnumerable<>)) return candidate.GetGenericArguments()[0];
+            if (candidate.IsGenericType && candidate.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            {
+                return candidate.GetGenericArguments()[0];
+            }
         }
 
         return typeof(object);

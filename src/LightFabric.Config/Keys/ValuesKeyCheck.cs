@@ -31,20 +31,30 @@ public static partial class ValuesKeyCheck
                 continue; // reported where the file is loaded
             }
 
-            if (source is not null) AddPlaceholders(source.Content, used);
+            if (source is not null)
+            {
+                AddPlaceholders(source.Content, used);
+            }
         }
 
         // Values may use other values.
         foreach (var key in values.Keys)
         {
-            if (values.TryGet(key, out var node)) AddPlaceholders(node, used);
+            if (values.TryGet(key, out var node))
+            {
+                AddPlaceholders(node, used);
+            }
         }
 
         var problems = new List<ConfigProblem>();
         foreach (var key in values.Keys)
         {
             var module = key.Split('.')[0];
-            if (!files.Contains(module) || !values.TryGet(key, out var node)) continue;
+            if (!files.Contains(module) || !values.TryGet(key, out var node))
+            {
+                continue;
+            }
+
             Check(key, node, module, values.SourceOf(key), used, problems);
         }
 
@@ -53,14 +63,21 @@ public static partial class ValuesKeyCheck
 
     private static void Check(string key, JsonNode? node, string module, string? source, HashSet<string> used, List<ConfigProblem> problems)
     {
-        if (used.Contains(key)) return;
+        if (used.Contains(key))
+        {
+            return;
+        }
+
         var prefix = key + ".";
         if (used.Any(u => u.StartsWith(prefix, StringComparison.Ordinal)))
         {
             // The nested form (mcp-router: {servers: ...}) is found key by key.
             if (node is JsonObject nested)
             {
-                foreach (var (child, value) in nested) Check(prefix + child, value, module, source, used, problems);
+                foreach (var (child, value) in nested)
+                {
+                    Check(prefix + child, value, module, source, used, problems);
+                }
             }
 
             return;
@@ -75,8 +92,15 @@ public static partial class ValuesKeyCheck
 
     private static void AddPlaceholders(string text, HashSet<string> used)
     {
-        if (!text.Contains("${", StringComparison.Ordinal)) return;
-        foreach (Match match in PlaceholderKey().Matches(text)) used.Add(match.Groups["key"].Value);
+        if (!text.Contains("${", StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        foreach (Match match in PlaceholderKey().Matches(text))
+        {
+            used.Add(match.Groups["key"].Value);
+        }
     }
 
     private static void AddPlaceholders(JsonNode? node, HashSet<string> used)
@@ -84,10 +108,18 @@ public static partial class ValuesKeyCheck
         switch (node)
         {
             case JsonObject obj:
-                foreach (var (_, child) in obj) AddPlaceholders(child, used);
+                foreach (var (_, child) in obj)
+                {
+                    AddPlaceholders(child, used);
+                }
+
                 break;
             case JsonArray array:
-                foreach (var child in array) AddPlaceholders(child, used);
+                foreach (var child in array)
+                {
+                    AddPlaceholders(child, used);
+                }
+
                 break;
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
                 AddPlaceholders(value.GetValue<string>(), used);

@@ -36,13 +36,21 @@ internal sealed class PlaceholderResolution
             case JsonObject obj:
             {
                 var result = new JsonObject();
-                foreach (var (key, child) in obj) result[key] = ResolveNode(child, ConfigPath.Child(path, key), depth);
+                foreach (var (key, child) in obj)
+                {
+                    result[key] = ResolveNode(child, ConfigPath.Child(path, key), depth);
+                }
+
                 return result;
             }
             case JsonArray array:
             {
                 var result = new JsonArray();
-                for (var i = 0; i < array.Count; i++) result.Add(ResolveNode(array[i], ConfigPath.Index(path, i), depth));
+                for (var i = 0; i < array.Count; i++)
+                {
+                    result.Add(ResolveNode(array[i], ConfigPath.Index(path, i), depth));
+                }
+
                 return result;
             }
             case JsonValue value when value.GetValueKind() == JsonValueKind.String:
@@ -54,8 +62,16 @@ internal sealed class PlaceholderResolution
 
     private Outcome ResolveString(string text, string path, int depth)
     {
-        if (!text.Contains("${", StringComparison.Ordinal)) return Decrypted(JsonValue.Create(text), path);
-        if (TrySplitWhole(text, out var key, out var fallback)) return Decrypted(ResolvePlaceholder(key, fallback, path, depth), path);
+        if (!text.Contains("${", StringComparison.Ordinal))
+        {
+            return Decrypted(JsonValue.Create(text), path);
+        }
+
+        if (TrySplitWhole(text, out var key, out var fallback))
+        {
+            return Decrypted(ResolvePlaceholder(key, fallback, path, depth), path);
+        }
+
         var expanded = Expand(text, path, depth);
         return expanded is null ? Outcome.Failed : Decrypted(Outcome.Of(JsonValue.Create(expanded)), path);
     }
@@ -86,8 +102,16 @@ internal sealed class PlaceholderResolution
             var hadOrigin = Origins.Remove(path, out var origin);
             var resolved = ResolvePlaceholder(key, fallback, path, depth);
             Origins.Remove(path);
-            if (hadOrigin) Origins[path] = origin!;
-            if (resolved.IsFailed) return null;
+            if (hadOrigin)
+            {
+                Origins[path] = origin!;
+            }
+
+            if (resolved.IsFailed)
+            {
+                return null;
+            }
+
             builder.Append(AsText(resolved.Value));
             position = close + 1;
         }
@@ -143,7 +167,10 @@ internal sealed class PlaceholderResolution
             return Problems.Count > problemsBefore ? Outcome.Failed : Decrypted(Outcome.Of(resolved), path);
         }
 
-        if (fallback is not null) return ResolveDefault(fallback, path, depth + 1);
+        if (fallback is not null)
+        {
+            return ResolveDefault(fallback, path, depth + 1);
+        }
 
         var names = PlaceholderResolver.EnvironmentNames(key);
         Report($"unresolved placeholder '${{{key}}}': set environment variable {names[0]}, add '{key}' to values.yml, or give a default with ${{{key}:default}}", path);
@@ -152,17 +179,33 @@ internal sealed class PlaceholderResolution
 
     private Outcome ResolveDefault(string fallback, string path, int depth)
     {
-        if (TrySplitWhole(fallback, out var key, out var nested)) return ResolvePlaceholder(key, nested, path, depth);
-        if (!fallback.Contains("${", StringComparison.Ordinal)) return Decrypted(Outcome.Of(YamlScalars.TypeInjected(fallback)), path);
+        if (TrySplitWhole(fallback, out var key, out var nested))
+        {
+            return ResolvePlaceholder(key, nested, path, depth);
+        }
+
+        if (!fallback.Contains("${", StringComparison.Ordinal))
+        {
+            return Decrypted(Outcome.Of(YamlScalars.TypeInjected(fallback)), path);
+        }
+
         var expanded = Expand(fallback, path, depth);
         return expanded is null ? Outcome.Failed : Decrypted(Outcome.Of(YamlScalars.TypeInjected(expanded)), path);
     }
 
     private Outcome Decrypted(Outcome outcome, string path)
     {
-        if (outcome.IsFailed || outcome.Value is not JsonValue value || value.GetValueKind() != JsonValueKind.String) return outcome;
+        if (outcome.IsFailed || outcome.Value is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        {
+            return outcome;
+        }
+
         var text = value.GetValue<string>();
-        if (!SecretDecryptor.IsEncrypted(text)) return outcome;
+        if (!SecretDecryptor.IsEncrypted(text))
+        {
+            return outcome;
+        }
+
         try
         {
             var plain = _resolver.Decryptor.Decrypt(text);
@@ -183,7 +226,10 @@ internal sealed class PlaceholderResolution
         var key = path.Length == 0 ? _basePath : _basePath.Length == 0 ? path : ConfigPath.Child(_basePath, path);
         // A problem met while resolving a values entry is reported where the file used it; say which entry.
         if (_activeKeys.Count > 0 && !message.StartsWith("placeholder cycle", StringComparison.Ordinal))
+        {
             message += $" (while resolving values key '{_activeKeys[^1]}')";
+        }
+
         Problems.Add(new ConfigProblem(message, _file, key.Length == 0 ? null : key, _parsed?.LineOf(path)));
     }
 
@@ -213,8 +259,14 @@ internal sealed class PlaceholderResolution
         var depth = 1;
         for (var i = start; i < text.Length; i++)
         {
-            if (text[i] == '{') depth++;
-            else if (text[i] == '}' && --depth == 0) return i;
+            if (text[i] == '{')
+            {
+                depth++;
+            }
+            else if (text[i] == '}' && --depth == 0)
+            {
+                return i;
+            }
         }
 
         return -1;

@@ -45,7 +45,11 @@ public sealed class PlaceholderResolver
     {
         var run = new PlaceholderResolution(this, fileName, parsed);
         var value = run.ResolveNode(tree, "", 0);
-        if (run.Problems.Count > 0) throw new ConfigException(run.Problems);
+        if (run.Problems.Count > 0)
+        {
+            throw new ConfigException(run.Problems);
+        }
+
         return new ResolvedTree(value, run.SecretPaths.ToFrozenSet(StringComparer.Ordinal)) { Origins = run.Origins.ToFrozenDictionary(StringComparer.Ordinal) };
     }
 
@@ -64,7 +68,11 @@ public sealed class PlaceholderResolver
         var value = text.Contains("${", StringComparison.Ordinal)
             ? run.ResolveNode(JsonValue.Create(text), "", 0)
             : run.ResolveNode(YamlScalars.TypeInjected(text), "", 0);
-        if (run.Problems.Count > 0) throw new ConfigException(run.Problems);
+        if (run.Problems.Count > 0)
+        {
+            throw new ConfigException(run.Problems);
+        }
+
         return value;
     }
 

@@ -31,14 +31,21 @@ internal static class SecretMasker
 
     private static JsonNode? MaskNode(JsonNode? node, string path, IReadOnlySet<string> secretPaths, bool sensitive)
     {
-        if (path.Length > 0 && secretPaths.Contains(path)) return JsonValue.Create(MaskText);
+        if (path.Length > 0 && secretPaths.Contains(path))
+        {
+            return JsonValue.Create(MaskText);
+        }
+
         switch (node)
         {
             case JsonObject obj:
             {
                 var result = new JsonObject();
                 foreach (var (key, child) in obj)
+                {
                     result[key] = MaskNode(child, ConfigPath.Child(path, key), secretPaths, IsSensitiveKey(key));
+                }
+
                 return result;
             }
             case JsonArray array:
@@ -46,7 +53,10 @@ internal static class SecretMasker
                 // A list under a sensitive key (credentials: [..]) masks its scalars too.
                 var result = new JsonArray();
                 for (var i = 0; i < array.Count; i++)
+                {
                     result.Add(MaskNode(array[i], ConfigPath.Index(path, i), secretPaths, sensitive));
+                }
+
                 return result;
             }
             case null:

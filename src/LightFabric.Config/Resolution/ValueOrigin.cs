@@ -10,7 +10,11 @@ public sealed record ValueOrigin(string Source, string? Key)
     /// <summary>The key path inside the source of what the file holds at <paramref name="suffix"/> below the placeholder (".x", "[1].exec").</summary>
     public string? KeyFor(string suffix)
     {
-        if (Key is not null) return Key + suffix;
+        if (Key is not null)
+        {
+            return Key + suffix;
+        }
+
         var relative = suffix.TrimStart('.');
         return relative.Length == 0 ? null : relative;
     }

@@ -60,12 +60,20 @@ public sealed class SecretDecryptor
         if (!string.IsNullOrWhiteSpace(pem))
         {
             // A PEM squeezed into one env line usually carries literal "\n" sequences.
-            if (!pem.Contains('\n')) pem = pem.Replace("\\n", "\n", StringComparison.Ordinal);
+            if (!pem.Contains('\n'))
+            {
+                pem = pem.Replace("\\n", "\n", StringComparison.Ordinal);
+            }
+
             return new SecretDecryptor(password, pem, $"environment variable {PrivateKeyVariable}", null);
         }
 
         var path = Read(env, PrivateKeyPathVariable);
-        if (string.IsNullOrWhiteSpace(path)) return new SecretDecryptor(password, null, null, null);
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            return new SecretDecryptor(password, null, null, null);
+        }
+
         try
         {
             return new SecretDecryptor(password, File.ReadAllText(path), $"file {path} ({PrivateKeyPathVariable})", null);
@@ -97,7 +105,11 @@ public sealed class SecretDecryptor
     internal string Decrypt(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        if (!IsEncrypted(value)) return value;
+        if (!IsEncrypted(value))
+        {
+            return value;
+        }
+
         return value.StartsWith(RsaPrefix, StringComparison.Ordinal)
             ? DecryptRsa(value[RsaPrefix.Length..])
             : DecryptSymmetric(value);
@@ -131,9 +143,14 @@ public sealed class SecretDecryptor
     {
         var parts = value.Split(':');
         if (parts.Length != 3 || parts[1].Length == 0 || parts[2].Length == 0)
+        {
             throw Failure("is not a valid encrypted value; expected CRYPT:<hexSalt>:<hexCipher> or CRYPT:RSA:<base64>");
+        }
+
         if (_password is null)
+        {
             throw Failure($"is encrypted but no password is configured; set the environment variable {PasswordVariable} to the password the value was encrypted with");
+        }
 
         byte[] salt, cipher;
         try
@@ -162,7 +179,10 @@ public sealed class SecretDecryptor
     private string DecryptRsa(string base64)
     {
         if (_rsaKeyLoadError is not null)
+        {
             throw Failure($"is RSA-encrypted but {_rsaKeyLoadError}");
+        }
+
         RSA? rsa;
         try
         {
@@ -174,7 +194,9 @@ public sealed class SecretDecryptor
         }
 
         if (rsa is null)
+        {
             throw Failure($"is RSA-encrypted but no private key is configured; set {PrivateKeyVariable} to the PEM text or {PrivateKeyPathVariable} to a PEM file");
+        }
 
         byte[] cipher;
         try
@@ -189,7 +211,11 @@ public sealed class SecretDecryptor
         try
         {
             byte[] plain;
-            lock (_rsaLock) plain = rsa.Decrypt(cipher, RSAEncryptionPadding.OaepSHA256);
+            lock (_rsaLock)
+            {
+                plain = rsa.Decrypt(cipher, RSAEncryptionPadding.OaepSHA256);
+            }
+
             return StrictUtf8.GetString(plain);
         }
         catch (Exception ex) when (ex is CryptographicException or DecoderFallbackException)
@@ -200,13 +226,21 @@ public sealed class SecretDecryptor
 
     private static RSA? LoadPrivateKey(string? pem)
     {
-        if (string.IsNullOrWhiteSpace(pem)) return null;
+        if (string.IsNullOrWhiteSpace(pem))
+        {
+            return null;
+        }
+
         var rsa = RSA.Create();
         try
         {
             // ImportFromPem reads both "PRIVATE KEY" (PKCS#8) and "RSA PRIVATE KEY" (PKCS#1).
             rsa.ImportFromPem(pem);
-            if (!HasPrivateKey(rsa)) throw new CryptographicException("the PEM holds no private key");
+            if (!HasPrivateKey(rsa))
+            {
+                throw new CryptographicException("the PEM holds no private key");
+            }
+
             return rsa;
         }
         catch

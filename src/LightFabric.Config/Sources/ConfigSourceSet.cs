@@ -30,7 +30,10 @@ public sealed class ConfigSourceSet
         for (var layer = ConfigLayer.Cache; layer >= ConfigLayer.Embedded; layer--)
         {
             var found = FindInLayer(layer, candidates, allowEmpty: false);
-            if (found is not null) return found;
+            if (found is not null)
+            {
+                return found;
+            }
         }
 
         return null;
@@ -45,8 +48,14 @@ public sealed class ConfigSourceSet
         {
             foreach (var candidate in candidates)
             {
-                if (layer == ConfigLayer.Embedded) locations.Add($"embedded:{candidate}");
-                else if (DirectoryOf(layer) is { } dir) locations.Add(Path.Combine(dir, candidate));
+                if (layer == ConfigLayer.Embedded)
+                {
+                    locations.Add($"embedded:{candidate}");
+                }
+                else if (DirectoryOf(layer) is { } dir)
+                {
+                    locations.Add(Path.Combine(dir, candidate));
+                }
             }
         }
 
@@ -60,12 +69,22 @@ public sealed class ConfigSourceSet
     public IReadOnlyList<string> FileNames()
     {
         var names = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var name in Embedded.Names) AddBaseName(names, name);
+        foreach (var name in Embedded.Names)
+        {
+            AddBaseName(names, name);
+        }
+
         foreach (var dir in new[] { Directories.DefaultsDir, Directories.ConfigDir, Directories.CacheDir })
         {
-            if (dir is null || !Directory.Exists(dir)) continue;
+            if (dir is null || !Directory.Exists(dir))
+            {
+                continue;
+            }
+
             foreach (var file in Directory.EnumerateFiles(dir, "*", SearchOption.AllDirectories))
+            {
                 AddBaseName(names, Path.GetRelativePath(dir, file).Replace('\\', '/'));
+            }
         }
 
         return names.ToArray();
@@ -73,8 +92,14 @@ public sealed class ConfigSourceSet
 
     private static void AddBaseName(SortedSet<string> names, string name)
     {
-        if (name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)) names.Add(name[..^4]);
-        else if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)) names.Add(name[..^5]);
+        if (name.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        {
+            names.Add(name[..^4]);
+        }
+        else if (name.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
+        {
+            names.Add(name[..^5]);
+        }
     }
 
     /// <summary>values.yml (or .yaml) from every layer, merged key by key: embedded &lt; defaults &lt; config &lt; cache.</summary>
@@ -86,7 +111,11 @@ public sealed class ConfigSourceSet
         {
             // An empty values.yml adds nothing and hides nothing, unlike an empty module file.
             var source = FindInLayer(layer, candidates, allowEmpty: true);
-            if (source is null) continue;
+            if (source is null)
+            {
+                continue;
+            }
+
             merged = merged.Overlay(ConfigValues.Parse(source.Content, DisplayName(source)));
         }
 
@@ -106,14 +135,25 @@ public sealed class ConfigSourceSet
             if (layer == ConfigLayer.Embedded)
             {
                 if (Embedded.TryRead(candidate, out var embeddedContent))
+                {
                     return new ConfigFileSource(candidate, layer, "embedded", embeddedContent);
+                }
+
                 continue;
             }
 
             var dir = DirectoryOf(layer);
-            if (dir is null) continue;
+            if (dir is null)
+            {
+                continue;
+            }
+
             var path = Path.GetFullPath(Path.Combine(dir, candidate));
-            if (!File.Exists(path)) continue;
+            if (!File.Exists(path))
+            {
+                continue;
+            }
+
             string content;
             try
             {
@@ -152,14 +192,22 @@ public sealed class ConfigSourceSet
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         var normalized = name.Replace('\\', '/');
         if (Path.IsPathRooted(normalized) || normalized.Split('/').Any(segment => segment is ".." or "."))
+        {
             throw new ArgumentException($"configuration name '{name}' must be a relative name such as 'server.yml'", nameof(name));
+        }
 
         if (normalized.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
+        {
             normalized = normalized[..^4];
+        }
         else if (normalized.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
+        {
             normalized = normalized[..^5];
+        }
         else if (Path.GetExtension(normalized) is { Length: > 0 })
+        {
             return [normalized];
+        }
 
         return [normalized + ".yml", normalized + ".yaml"];
     }

@@ -38,9 +38,17 @@ public sealed class AssemblyEmbeddedConfig : IEmbeddedConfigSource
     public bool TryRead(string name, out string content)
     {
         content = "";
-        if (!_resourceByName.TryGetValue(name, out var resource)) return false;
+        if (!_resourceByName.TryGetValue(name, out var resource))
+        {
+            return false;
+        }
+
         using var stream = _assembly.GetManifestResourceStream(resource);
-        if (stream is null) return false;
+        if (stream is null)
+        {
+            return false;
+        }
+
         using var reader = new StreamReader(stream, new UTF8Encoding(false, true), detectEncodingFromByteOrderMarks: true);
         content = reader.ReadToEnd();
         return true;

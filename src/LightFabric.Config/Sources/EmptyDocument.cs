@@ -10,7 +10,11 @@ internal static class EmptyDocument
         foreach (var raw in content.Split('\n'))
         {
             var line = raw.Trim().TrimStart('\uFEFF');
-            if (line.Length == 0 || line.StartsWith('#') || line is "---" or "...") continue;
+            if (line.Length == 0 || line.StartsWith('#') || line is "---" or "...")
+            {
+                continue;
+            }
+
             return false;
         }
 

@@ -42,7 +42,11 @@ public static class ConfigYaml
                 ex);
         }
 
-        if (stream.Documents.Count == 0) return new ParsedYaml(null, lines);
+        if (stream.Documents.Count == 0)
+        {
+            return new ParsedYaml(null, lines);
+        }
+
         if (stream.Documents.Count > 1)
         {
             throw new ConfigException(new ConfigProblem(
@@ -119,8 +123,16 @@ public static class ConfigYaml
     {
         var text = scalar.Value ?? "";
         var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-        if (tag is "tag:yaml.org,2002:str") return JsonValue.Create(text);
-        if (scalar.Style is ScalarStyle.Plain || tag is not null && tag != "!") return YamlScalars.TypePlain(text);
+        if (tag is "tag:yaml.org,2002:str")
+        {
+            return JsonValue.Create(text);
+        }
+
+        if (scalar.Style is ScalarStyle.Plain || tag is not null && tag != "!")
+        {
+            return YamlScalars.TypePlain(text);
+        }
+
         return JsonValue.Create(text);
     }
 
@@ -142,8 +154,16 @@ internal sealed record ParsedYaml(JsonNode? Root, IReadOnlyDictionary<string, in
         var current = path;
         while (true)
         {
-            if (Lines.TryGetValue(current, out var line)) return line;
-            if (current.Length == 0) return null;
+            if (Lines.TryGetValue(current, out var line))
+            {
+                return line;
+            }
+
+            if (current.Length == 0)
+            {
+                return null;
+            }
+
             current = ConfigPath.Parent(current);
         }
     }

@@ -32,7 +32,11 @@ internal static partial class YamlScalars
     /// <summary>Types plain scalar text; an empty text is null here, callers decide otherwise where needed.</summary>
     public static JsonNode? TypePlain(string text)
     {
-        if (IsNull(text)) return null;
+        if (IsNull(text))
+        {
+            return null;
+        }
+
         switch (text)
         {
             case "true" or "True" or "TRUE": return JsonValue.Create(true);
@@ -42,8 +46,16 @@ internal static partial class YamlScalars
         if (DecimalInteger().IsMatch(text))
         {
             var digits = text.TrimStart('-', '+');
-            if (digits.Length > 1 && digits[0] == '0') return JsonValue.Create(text);
-            if (JsonNumber().IsMatch(text)) return JsonNode.Parse(text);
+            if (digits.Length > 1 && digits[0] == '0')
+            {
+                return JsonValue.Create(text);
+            }
+
+            if (JsonNumber().IsMatch(text))
+            {
+                return JsonNode.Parse(text);
+            }
+
             return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l)
                 ? JsonValue.Create(l)
                 : JsonValue.Create(text);
@@ -64,7 +76,11 @@ internal static partial class YamlScalars
 
         if (Float().IsMatch(text))
         {
-            if (JsonNumber().IsMatch(text)) return JsonNode.Parse(text);
+            if (JsonNumber().IsMatch(text))
+            {
+                return JsonNode.Parse(text);
+            }
+
             return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
                 ? JsonValue.Create(d)
                 : JsonValue.Create(text);
@@ -80,7 +96,11 @@ internal static partial class YamlScalars
     /// </summary>
     public static JsonNode? TypeInjected(string text)
     {
-        if (text.Length == 0) return JsonValue.Create("");
+        if (text.Length == 0)
+        {
+            return JsonValue.Create("");
+        }
+
         var trimmed = text.TrimStart();
         if (trimmed.StartsWith('[') || trimmed.StartsWith('{'))
         {

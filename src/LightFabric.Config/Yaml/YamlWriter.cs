@@ -58,8 +58,15 @@ internal static partial class YamlWriter
                     var first = true;
                     foreach (var (key, value) in obj)
                     {
-                        if (first) builder.Append(' ');
-                        else builder.Append(' ', indent + 2);
+                        if (first)
+                        {
+                            builder.Append(' ');
+                        }
+                        else
+                        {
+                            builder.Append(' ', indent + 2);
+                        }
+
                         first = false;
                         builder.Append(Text(key)).Append(':');
                         WriteValueAfterKey(builder, value, indent + 2);

@@ -84,7 +84,7 @@ public sealed class CorsHandler : IGatewayHandler
         var credentials = !policy.AnyOrigin || sameOrigin;
         if (HttpMethods.IsOptions(request.Method) && request.Headers.ContainsKey("Access-Control-Request-Method"))
         {
-            string requestedMethod = request.Headers["Access-Control-Request-Method"].ToString();
+            var requestedMethod = request.Headers["Access-Control-Request-Method"].ToString();
             if (!policy.AllowsMethod(requestedMethod))
             {
                 await GatewayError.WriteAsync(exchange.Http, StatusCodes.Status403Forbidden, "CORS_METHOD_DENIED",

@@ -46,7 +46,7 @@ public sealed class ToolCatalog
 
     private static string AliasKey(string name)
     {
-        Span<char> buffer = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
+        var buffer = name.Length <= 256 ? stackalloc char[name.Length] : new char[name.Length];
         var length = 0;
         foreach (var c in name)
         {

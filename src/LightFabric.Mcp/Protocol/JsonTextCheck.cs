@@ -163,7 +163,7 @@ public static class JsonTextCheck
     {
         // Unescaped UTF-8 is never longer than its escaped form.
         var length = reader.ValueSpan.Length;
-        Span<byte> buffer = length <= 256 ? stackalloc byte[256] : Rent(ref rented, length);
+        var buffer = length <= 256 ? stackalloc byte[256] : Rent(ref rented, length);
         try
         {
             reader.CopyString(buffer);

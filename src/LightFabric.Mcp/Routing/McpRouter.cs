@@ -280,7 +280,7 @@ public sealed partial class McpRouter : IMcpServerHandler, IAsyncDisposable
     {
         var parameters = request.Params as JsonObject;
         var catalog = _catalog;
-        IReadOnlyList<CatalogTool> tools = catalog.Tools;
+        var tools = catalog.Tools;
 
         // Carried over from light-4j: an optional substring filter over name and description. It runs before the
         // policy so visibility is decided only for the tools the query keeps.

@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Logging;
-
 using LightFabric.Mcp.Upstream;
+using Microsoft.Extensions.Logging;
 
 namespace LightFabric.Mcp.Routing;
 

@@ -432,7 +432,7 @@ internal sealed class SchemaCompiler
 
     private JsonNode? Navigate(string pointer)
     {
-        JsonNode? current = _document;
+        var current = _document;
         foreach (var raw in pointer.Split('/').Skip(1))
         {
             var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);

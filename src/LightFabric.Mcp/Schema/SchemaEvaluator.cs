@@ -646,7 +646,7 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
             }
         }
 
-        unique:
+    unique:
         return true;
     }
 

@@ -4,9 +4,9 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace LightFabric.Mcp.Server;
 

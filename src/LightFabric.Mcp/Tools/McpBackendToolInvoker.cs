@@ -3,8 +3,8 @@ using LightFabric.Mcp.Protocol;
 using LightFabric.Mcp.Routing;
 using LightFabric.Mcp.Server;
 using LightFabric.Mcp.Upstream;
-using ModelContextProtocol.Client;
 using Microsoft.Extensions.Logging;
+using ModelContextProtocol.Client;
 
 namespace LightFabric.Mcp.Tools;
 

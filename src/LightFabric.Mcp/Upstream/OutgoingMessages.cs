@@ -2,8 +2,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
 using ModelContextProtocol;
-using McpException = LightFabric.Mcp.Protocol.McpException;
 using ModelContextProtocol.Protocol;
+using McpException = LightFabric.Mcp.Protocol.McpException;
 
 namespace LightFabric.Mcp.Upstream;
 

@@ -13,11 +13,22 @@ public static class ClaimDimensions
 {
     private static readonly Dictionary<string, string> Canonical = new(StringComparer.OrdinalIgnoreCase)
     {
-        ["role"] = "role", ["roles"] = "role",
-        ["group"] = "group", ["grp"] = "group", ["groups"] = "group",
-        ["position"] = "position", ["pos"] = "position", ["positions"] = "position",
-        ["attribute"] = "attribute", ["att"] = "attribute", ["attributes"] = "attribute",
-        ["user"] = "user", ["users"] = "user", ["user_id"] = "user", ["uid"] = "user", ["sub"] = "user",
+        ["role"] = "role",
+        ["roles"] = "role",
+        ["group"] = "group",
+        ["grp"] = "group",
+        ["groups"] = "group",
+        ["position"] = "position",
+        ["pos"] = "position",
+        ["positions"] = "position",
+        ["attribute"] = "attribute",
+        ["att"] = "attribute",
+        ["attributes"] = "attribute",
+        ["user"] = "user",
+        ["users"] = "user",
+        ["user_id"] = "user",
+        ["uid"] = "user",
+        ["sub"] = "user",
     };
 
     private static readonly Dictionary<string, string[]> Claims = new(StringComparer.Ordinal)

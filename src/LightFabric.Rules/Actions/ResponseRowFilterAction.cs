@@ -178,7 +178,7 @@ public sealed class ResponseRowFilterAction : IResponseFilterAction, IContextPre
     /// <summary>A range as <c>[low, high]</c>, <c>"low,high"</c>, <c>"low..high"</c> or <c>"low~high"</c> (inclusive).</summary>
     private static (string? Low, string? High) Range(JsonNode? value)
     {
-        IReadOnlyList<string> parts = value is JsonArray ? PermissionValues.Split(value) : [];
+        var parts = value is JsonArray ? PermissionValues.Split(value) : [];
         if (parts.Count == 0 && JsonValues.TryString(value, out var s))
         {
             parts = s.Split([",", "..", "~"], StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);

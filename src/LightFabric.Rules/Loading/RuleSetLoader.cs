@@ -299,7 +299,7 @@ public static class RuleSetLoader
             var profileName = _issues.Text(o, "conditionSecurityProfile", path);
             var profile = ResolveProfile(profileName, path, usedInResponsePhase || RulePhases.IsResponsePhase(ruleType));
 
-            CompiledCondition condition = CompiledCondition.Always;
+            var condition = CompiledCondition.Always;
             var conditions = new List<RuleCondition>();
             if (effectiveLanguage == ConditionLanguage.Cel && !string.IsNullOrWhiteSpace(expression) && profile is not null)
             {

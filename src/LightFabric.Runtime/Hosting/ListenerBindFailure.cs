@@ -8,7 +8,7 @@ internal static class ListenerBindFailure
 {
     public static SocketException? FindSocketError(Exception ex)
     {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
+        for (var e = ex; e is not null; e = e.InnerException)
         {
             if (e is SocketException socket)
             {

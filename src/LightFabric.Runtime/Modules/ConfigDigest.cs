@@ -50,10 +50,18 @@ public sealed class ConfigDigest
         switch (node)
         {
             case JsonObject obj when obj.Count > 0:
-                foreach (var (key, child) in obj) Collect(child, path.Length == 0 ? key : $"{path}.{key}", byPath);
+                foreach (var (key, child) in obj)
+                {
+                    Collect(child, path.Length == 0 ? key : $"{path}.{key}", byPath);
+                }
+
                 break;
             case JsonArray array when array.Count > 0:
-                for (var i = 0; i < array.Count; i++) Collect(array[i], $"{path}[{i}]", byPath);
+                for (var i = 0; i < array.Count; i++)
+                {
+                    Collect(array[i], $"{path}[{i}]", byPath);
+                }
+
                 break;
             default:
                 // Empty maps and lists are values too: "[]" and "{}" differ from a missing key.

@@ -185,48 +185,48 @@ internal static class ConformanceSuite
         switch (a)
         {
             case CelDouble x:
-                {
-                    var y = ((CelDouble)b).Value;
-                    return (double.IsNaN(x.Value) && double.IsNaN(y)) || x.Value.Equals(y);
-                }
+            {
+                var y = ((CelDouble)b).Value;
+                return (double.IsNaN(x.Value) && double.IsNaN(y)) || x.Value.Equals(y);
+            }
 
             case CelList l:
+            {
+                var m = (CelList)b;
+                if (l.Count != m.Count)
                 {
-                    var m = (CelList)b;
-                    if (l.Count != m.Count)
+                    return false;
+                }
+
+                for (var i = 0; i < l.Count; i++)
+                {
+                    if (!StrictEquals(l[i], m[i]))
                     {
                         return false;
                     }
-
-                    for (var i = 0; i < l.Count; i++)
-                    {
-                        if (!StrictEquals(l[i], m[i]))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
                 }
+
+                return true;
+            }
 
             case CelMap ma:
+            {
+                var mb = (CelMap)b;
+                if (ma.Count != mb.Count)
                 {
-                    var mb = (CelMap)b;
-                    if (ma.Count != mb.Count)
+                    return false;
+                }
+
+                foreach (var k in ma.Keys)
+                {
+                    if (!mb.TryGetValue(k, out var bv) || !ma.TryGetValue(k, out var av) || !StrictEquals(av, bv))
                     {
                         return false;
                     }
-
-                    foreach (var k in ma.Keys)
-                    {
-                        if (!mb.TryGetValue(k, out var bv) || !ma.TryGetValue(k, out var av) || !StrictEquals(av, bv))
-                        {
-                            return false;
-                        }
-                    }
-
-                    return true;
                 }
+
+                return true;
+            }
 
             case CelTypeValue ta:
                 return ta.Value.Name == ((CelTypeValue)b).Value.Name;
@@ -269,18 +269,18 @@ internal static class ConformanceSuite
             case "listValue":
                 return new CelArrayList(x.TryGetProperty("values", out var values) ? values.EnumerateArray().Select(DecodeValue).ToArray() : []);
             case "mapValue":
+            {
+                var d = CelDictionaryMap.NewDictionary();
+                if (x.TryGetProperty("entries", out var entries))
                 {
-                    var d = CelDictionaryMap.NewDictionary();
-                    if (x.TryGetProperty("entries", out var entries))
+                    foreach (var e in entries.EnumerateArray())
                     {
-                        foreach (var e in entries.EnumerateArray())
-                        {
-                            d[DecodeValue(e.GetProperty("key"))] = DecodeValue(e.GetProperty("value"));
-                        }
+                        d[DecodeValue(e.GetProperty("key"))] = DecodeValue(e.GetProperty("value"));
                     }
-
-                    return new CelDictionaryMap(d);
                 }
+
+                return new CelDictionaryMap(d);
+            }
 
             case "typeValue":
                 return new CelTypeValue(TypeByName(x.GetString()!));
@@ -344,11 +344,11 @@ internal static class ConformanceSuite
             case "type":
                 return CelType.TypeOf(DecodeType(x));
             case "abstractType":
-                {
-                    var name = x.GetProperty("name").GetString()!;
-                    var ps = x.TryGetProperty("parameterTypes", out var pts) ? pts.EnumerateArray().Select(DecodeType).ToArray() : [];
-                    return name == "optional_type" && ps.Length == 1 ? CelType.Optional(ps[0]) : CelType.Opaque(name, ps);
-                }
+            {
+                var name = x.GetProperty("name").GetString()!;
+                var ps = x.TryGetProperty("parameterTypes", out var pts) ? pts.EnumerateArray().Select(DecodeType).ToArray() : [];
+                return name == "optional_type" && ps.Length == 1 ? CelType.Optional(ps[0]) : CelType.Opaque(name, ps);
+            }
 
             case "messageType":
                 return CelType.Message(x.GetString()!);

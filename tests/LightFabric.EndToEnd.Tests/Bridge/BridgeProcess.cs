@@ -89,7 +89,7 @@ internal sealed partial class BridgeProcess : IAsyncDisposable
         var process = new Process { StartInfo = info };
         var bridge = new BridgeProcess(process);
         process.OutputDataReceived += (_, e) => bridge.OnStdout(e.Data);
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) bridge._stderr.Add(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { bridge._stderr.Add(e.Data); } };
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();

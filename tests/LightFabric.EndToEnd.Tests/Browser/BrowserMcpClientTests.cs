@@ -71,8 +71,8 @@ public sealed class BrowserMcpClientTests
         var tab = await context.NewPageAsync();
         // What the browser itself said (console, failed requests) goes with the result, for a failing assertion.
         var log = new JsonArray();
-        tab.Console += (_, message) => { lock (log) log.Add($"console {message.Type}: {message.Text}"); };
-        tab.RequestFailed += (_, request) => { lock (log) log.Add($"request failed: {request.Method} {request.Url}: {request.Failure}"); };
+        tab.Console += (_, message) => { lock (log) { log.Add($"console {message.Type}: {message.Text}"); } };
+        tab.RequestFailed += (_, request) => { lock (log) { log.Add($"request failed: {request.Method} {request.Url}: {request.Failure}"); } };
         if (fulfil is not null)
         {
             // A page Playwright fulfils has no server address, so chromium's local network access check counts it

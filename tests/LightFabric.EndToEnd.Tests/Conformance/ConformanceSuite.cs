@@ -1,9 +1,9 @@
-using LightFabric.Testing;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using LightFabric.Testing;
 
 namespace LightFabric.EndToEnd.Tests.Conformance;
 
@@ -236,8 +236,8 @@ public sealed partial class FixtureServer : IAsyncDisposable
 
     internal async Task<FixtureServer> StartAsync(TimeSpan timeout)
     {
-        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
-        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _output.Enqueue(e.Data); };
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { _output.Enqueue(e.Data); } };
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();

@@ -27,7 +27,9 @@ public sealed class MalformedInputTests
 
     private static readonly Dictionary<string, string> StatelessCall = new()
     {
-        ["MCP-Protocol-Version"] = "2026-07-28", ["Mcp-Method"] = "tools/call", ["Mcp-Name"] = "echo",
+        ["MCP-Protocol-Version"] = "2026-07-28",
+        ["Mcp-Method"] = "tools/call",
+        ["Mcp-Name"] = "echo",
     };
 
     private const string StatelessMeta =

@@ -20,8 +20,8 @@ namespace LightFabric.Gateway.Handlers.Mcp;
 /// </summary>
 public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? logger = null) : IToolCallPolicy
 {
-    private readonly AccessControlSettings settings = runtime.Settings;
-    private readonly RuleSet rules = runtime.Rules;
+    private readonly AccessControlSettings _settings = runtime.Settings;
+    private readonly RuleSet _rules = runtime.Rules;
     private readonly ILogger _logger = logger ?? NullLogger.Instance;
 
 
@@ -40,7 +40,7 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
             return PolicyVerdict.Allow("skipped");
         }
 
-        var decision = RuleEngine.Authorize(rules, Prepared(call), settings.Logic, settings.DefaultDeny);
+        var decision = RuleEngine.Authorize(_rules, Prepared(call), _settings.Logic, _settings.DefaultDeny);
         if (decision.Allowed)
         {
             return PolicyVerdict.Allow($"allowed by {decision.RuleId ?? decision.ReasonCode}");
@@ -66,7 +66,7 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
         }
 
         var prepared = Prepared(call);
-        if (prepared.Match is null || !RuleEngine.HasResponseFilters(rules, prepared))
+        if (prepared.Match is null || !RuleEngine.HasResponseFilters(_rules, prepared))
         {
             return result;
         }
@@ -84,7 +84,7 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
             return result;
         }
 
-        var filtered = RuleEngine.FilterResponse(rules, prepared, subject, 200, settings.DefaultInclude);
+        var filtered = RuleEngine.FilterResponse(_rules, prepared, subject, 200, _settings.DefaultInclude);
         if (!filtered.Succeeded)
         {
             return ErrorResult(filtered.Outcomes.Count > 0 && filtered.Outcomes[^1].Code == RuleOutcomeCode.ActionDenied
@@ -118,19 +118,19 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
         {
             _logger.LogWarning(
                 "tools/list: {Count} tools past toolsListAccessControl.maxCelEvaluations ({Max}) were {Fallback} by unknownRuleFallback",
-                limited, settings.ToolsList.MaxCelEvaluations, settings.ToolsList.UnknownRuleVisible ? "listed" : "hidden");
+                limited, _settings.ToolsList.MaxCelEvaluations, _settings.ToolsList.UnknownRuleVisible ? "listed" : "hidden");
         }
 
         return [.. decisions.Select(d => d.Visible)];
     }
 
-    private bool Skipped(ToolCallPolicyInput call) => settings.SkipsTool(call.Tool.Name, call.Endpoint);
+    private bool Skipped(ToolCallPolicyInput call) => _settings.SkipsTool(call.Tool.Name, call.Endpoint);
 
     // Authorize and FilterResult of one call share its rule context: built and prepared once per call, never copied.
     private RuleCall Prepared(ToolCallPolicyInput call) => call.PolicyState as RuleCall ?? (RuleCall)(call.PolicyState = Prepare(call));
 
     private RuleCall Prepare(ToolCallPolicyInput call) =>
-        RuleEngine.Prepare(rules, call.Endpoint, AccessControlRuntime.ContextFor(call.Request.Http, call.Endpoint)
+        RuleEngine.Prepare(_rules, call.Endpoint, AccessControlRuntime.ContextFor(call.Request.Http, call.Endpoint)
             .WithTool(call.Tool.Name, call.Arguments)
             .Build(), owned: true);
 

@@ -65,11 +65,16 @@ public sealed class ToolsListVisibility
     // The keys of a visibility or permission block that name a dimension (plural as in the reference, singular too).
     private static readonly Dictionary<string, string> BlockKeys = new(StringComparer.Ordinal)
     {
-        ["roles"] = "role", ["role"] = "role",
-        ["groups"] = "group", ["group"] = "group",
-        ["positions"] = "position", ["position"] = "position",
-        ["attributes"] = "attribute", ["attribute"] = "attribute",
-        ["users"] = "user", ["user"] = "user",
+        ["roles"] = "role",
+        ["role"] = "role",
+        ["groups"] = "group",
+        ["group"] = "group",
+        ["positions"] = "position",
+        ["position"] = "position",
+        ["attributes"] = "attribute",
+        ["attribute"] = "attribute",
+        ["users"] = "user",
+        ["user"] = "user",
     };
 
     private readonly AccessControlSettings _settings;
