@@ -61,7 +61,7 @@ export MCP_CONFORMANCE_REPORT="${MCP_CONFORMANCE_REPORT:-$work/mcp-conformance.t
 # One dotnet test per assembly, as many at once as there are cores (what dotnet test on the solution does), the
 # longest first so the short ones fill in beside it.
 projects=()
-for name in EndToEnd Gateway Mcp Runtime Config Rules Cel; do
+for name in EndToEnd Gateway Mcp Runtime Config Rules Cel JsonSchema; do
   [ -f "tests/LightFabric.$name.Tests/LightFabric.$name.Tests.csproj" ] && projects+=("tests/LightFabric.$name.Tests")
 done
 for csproj in tests/*/*.Tests.csproj; do

@@ -1,4 +1,4 @@
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>
 /// Bounds and switches of schema compilation and validation. The defaults suit tool schemas; the gateway reads the

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>A position in the instance, kept as a chain and rendered as a JSON Pointer only for errors.</summary>
 internal sealed class InstancePath(InstancePath? parent, string? name, int index)
