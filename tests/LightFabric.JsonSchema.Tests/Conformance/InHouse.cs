@@ -7,7 +7,7 @@ public static class InHouse
 {
     public static Func<JsonNode?, bool> Factory(JsonNode? schema, IReadOnlyDictionary<string, JsonNode> remotes)
     {
-        var compiled = JsonSchema.Compile(schema);
+        var compiled = JsonSchema.Compile(schema, JsonSchemaOptions.Default with { Documents = remotes });
         return compiled.IsValid;
     }
 }
