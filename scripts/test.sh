@@ -55,13 +55,15 @@ fi
 
 # The CEL conformance test writes its tally and failing names here; shown after the run.
 export CEL_CONFORMANCE_REPORT="${CEL_CONFORMANCE_REPORT:-$work/cel-conformance.txt}"
+# The JSON Schema conformance test (official JSON Schema Test Suite, 2020-12 and draft-07) writes its tally here.
+export JSON_SCHEMA_CONFORMANCE_REPORT="${JSON_SCHEMA_CONFORMANCE_REPORT:-$work/json-schema-conformance.txt}"
 # The MCP conformance test (official suite through light-gateway) writes its tally here.
 export MCP_CONFORMANCE_REPORT="${MCP_CONFORMANCE_REPORT:-$work/mcp-conformance.txt}"
 
 # One dotnet test per assembly, as many at once as there are cores (what dotnet test on the solution does), the
 # longest first so the short ones fill in beside it.
 projects=()
-for name in EndToEnd Gateway Mcp Runtime Config Rules Cel; do
+for name in EndToEnd Gateway Mcp Runtime Config Rules Cel JsonSchema; do
   [ -f "tests/LightFabric.$name.Tests/LightFabric.$name.Tests.csproj" ] && projects+=("tests/LightFabric.$name.Tests")
 done
 for csproj in tests/*/*.Tests.csproj; do
@@ -122,6 +124,17 @@ elif [ -z "${CEL_CONFORMANCE_DIR:-}" ] && [ ! -d ../shared/conformance/cel ]; th
   fi
 else
   echo "cel-conformance: no tally (the conformance test did not finish; see its failure above)"
+fi
+if [ -s "$JSON_SCHEMA_CONFORMANCE_REPORT" ]; then
+  head -n 1 "$JSON_SCHEMA_CONFORMANCE_REPORT"
+elif [ -z "${JSON_SCHEMA_CONFORMANCE_DIR:-}" ] && [ ! -d ../shared/conformance/json-schema ]; then
+  if [ "${CI:-}" = true ]; then
+    echo "json-schema-conformance: failed, no tally (../shared/conformance/json-schema not found beside the repository; CI=true requires it)"
+  else
+    echo "json-schema-conformance: skipped, no tally (../shared/conformance/json-schema not found beside the repository; set JSON_SCHEMA_CONFORMANCE_DIR to run it)"
+  fi
+else
+  echo "json-schema-conformance: no tally (the conformance test did not finish; see its failure above)"
 fi
 if [ -s "$MCP_CONFORMANCE_REPORT" ]; then
   head -n 1 "$MCP_CONFORMANCE_REPORT"

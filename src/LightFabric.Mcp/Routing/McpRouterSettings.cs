@@ -54,7 +54,7 @@ public sealed record McpRouterSettings
     public ToolPrefixMode PrefixMode { get; init; } = ToolPrefixMode.Conditional;
 
     /// <summary><c>schemaValidation:</c> bounds of compiling and checking configured tools' input and output schemas.</summary>
-    public Schema.JsonSchemaOptions SchemaValidation { get; init; } = Schema.JsonSchemaOptions.Default;
+    public JsonSchema.JsonSchemaOptions SchemaValidation { get; init; } = JsonSchema.JsonSchemaOptions.Default;
 
     public IReadOnlyList<ConfiguredTool> Tools { get; init; } = [];
 
@@ -123,7 +123,7 @@ public sealed record ConfiguredTool
     /// Bounds the schemas are compiled and checked with (mcp-router.yml <c>schemaValidation</c>). Set it before the
     /// schemas to compile them once; set after them (or in a <c>with</c>) it compiles them again.
     /// </summary>
-    public Schema.JsonSchemaOptions SchemaOptions
+    public JsonSchema.JsonSchemaOptions SchemaOptions
     {
         get => _schemaOptions;
         init
@@ -141,7 +141,7 @@ public sealed record ConfiguredTool
         }
     }
 
-    private readonly Schema.JsonSchemaOptions _schemaOptions = Schema.JsonSchemaOptions.Default;
+    private readonly JsonSchema.JsonSchemaOptions _schemaOptions = JsonSchema.JsonSchemaOptions.Default;
 
     public required JsonObject InputSchema
     {
@@ -157,7 +157,7 @@ public sealed record ConfiguredTool
     private readonly JsonObject? _inputSchema;
 
     /// <summary>The input schema compiled at load; null when it does not compile (<see cref="InputSchemaProblem"/> says why).</summary>
-    public Schema.JsonSchema? InputValidator { get; private init; }
+    public JsonSchema.JsonSchema? InputValidator { get; private init; }
 
     public string? InputSchemaProblem { get; private init; }
 
@@ -177,7 +177,7 @@ public sealed record ConfiguredTool
     private readonly JsonObject? _outputSchema;
 
     /// <summary>The output schema compiled at load; null when there is none or it does not compile.</summary>
-    public Schema.JsonSchema? OutputValidator { get; private init; }
+    public JsonSchema.JsonSchema? OutputValidator { get; private init; }
 
     public string? OutputSchemaProblem { get; private init; }
 
@@ -189,6 +189,6 @@ public sealed record ConfiguredTool
 
     public string? Protocol { get; init; }
 
-    private static (Schema.JsonSchema? Validator, string? Problem) CompileSchema(JsonObject schema, Schema.JsonSchemaOptions options) =>
-        Schema.JsonSchema.TryCompile(schema, out var validator, out var problem, options) ? (validator, null) : (null, problem);
+    private static (JsonSchema.JsonSchema? Validator, string? Problem) CompileSchema(JsonObject schema, JsonSchema.JsonSchemaOptions options) =>
+        JsonSchema.JsonSchema.TryCompile(schema, out var validator, out var problem, options) ? (validator, null) : (null, problem);
 }

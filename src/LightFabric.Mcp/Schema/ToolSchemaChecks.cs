@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LightFabric.JsonSchema;
 using LightFabric.Mcp.Routing;
 
 namespace LightFabric.Mcp.Schema;

@@ -3,9 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using LightFabric.Config;
+using LightFabric.JsonSchema;
 using LightFabric.Mcp.Catalog;
 using LightFabric.Mcp.Routing;
-using LightFabric.Mcp.Schema;
 using LightFabric.Mcp.Upstream;
 
 namespace LightFabric.Gateway.Handlers.Mcp;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
-using LightFabric.Mcp.Schema;
+using LightFabric.JsonSchema;
 
-namespace LightFabric.Mcp.Tests.Schema;
+namespace LightFabric.JsonSchema.Tests;
 
 /// <summary>Error reports, references, compile-time problems and the bounds that keep hostile input cheap.</summary>
 public sealed class JsonSchemaBehaviourTests

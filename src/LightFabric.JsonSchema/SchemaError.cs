@@ -1,4 +1,4 @@
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>One validation error: where in the instance (a JSON Pointer, "" for the whole value), which keyword, why.</summary>
 public sealed record SchemaError(string InstancePath, string Keyword, string Message)

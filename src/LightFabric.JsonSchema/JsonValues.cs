@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>JSON value helpers with JSON Schema semantics: kinds, numbers, equality (1 equals 1.0) and a matching hash.</summary>
 internal static class JsonValues

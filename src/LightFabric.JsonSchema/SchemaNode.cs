@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 [Flags]
 internal enum JsonTypes
@@ -47,9 +47,19 @@ internal sealed class SchemaNode
 
     public JsonNode? Const { get; set; }
 
+    /// <summary>The absolute URI of the schema resource this subschema belongs to (one instance per URI).</summary>
+    public string Base { get; set; } = "";
+
     public SchemaNode? Ref { get; set; }
 
-    public string? RefText { get; set; }
+    /// <summary>The first target of <c>$dynamicRef</c>: the one used unless the dynamic scope has another.</summary>
+    public SchemaNode? DynamicRef { get; set; }
+
+    /// <summary>The anchor name a <c>$dynamicRef</c> looks up in the dynamic scope; null when it is a plain reference.</summary>
+    public string? DynamicName { get; set; }
+
+    /// <summary>Every <c>$dynamicAnchor</c> of the compilation by (resource, name); shared by all nodes of one schema.</summary>
+    public IReadOnlyDictionary<(string Resource, string Name), SchemaNode>? DynamicAnchors { get; set; }
 
     public Dictionary<string, SchemaNode>? Properties { get; set; }
 

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using LightFabric.Mcp.Schema;
+using LightFabric.JsonSchema;
 
-namespace LightFabric.Mcp.Tests.Schema;
+namespace LightFabric.JsonSchema.Tests;
 
 /// <summary>
 /// unevaluatedProperties and unevaluatedItems (JSON Schema 2020-12 Core §11): which properties and items count as

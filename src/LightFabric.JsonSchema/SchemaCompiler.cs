@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>
 /// Turns a schema document into linked <see cref="SchemaNode"/>s: keyword values checked, patterns compiled, local
@@ -16,17 +16,17 @@ namespace LightFabric.Mcp.Schema;
 internal sealed class SchemaCompiler
 {
     private readonly JsonSchemaOptions _options;
-    private readonly JsonNode _document;
-    private readonly Dictionary<string, SchemaNode> _byPointer = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _anchors = new(StringComparer.Ordinal);
-    private readonly List<(SchemaNode Node, string Ref)> _pendingRefs = [];
-    private string? _rootId;
+    private readonly Dictionary<JsonNode, SchemaNode> _nodes = new(ReferenceEqualityComparer.Instance);
+    private readonly List<(SchemaNode Node, string Ref, string Base, bool Dynamic)> _pendingRefs = [];
+    private readonly Dictionary<string, string> _baseNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Resource, string Name), SchemaNode> _dynamicAnchors = [];
+    private SchemaResources _resources = null!;
+    private string _base = SchemaResources.DefaultBase;
     private bool _withoutUnevaluated;
     private int _count;
 
-    private SchemaCompiler(JsonNode document, JsonSchemaOptions options)
+    private SchemaCompiler(JsonSchemaOptions options)
     {
-        _document = document;
         _options = options;
     }
 
@@ -49,17 +49,14 @@ internal sealed class SchemaCompiler
             throw new JsonSchemaException($"the schema is {bytes} bytes; at most {options.MaxSchemaBytes} are accepted");
         }
 
-        var compiler = new SchemaCompiler(document, options);
-        if (document is JsonObject root && root["$id"] is JsonValue id && id.GetValueKind() == JsonValueKind.String)
-        {
-            compiler._rootId = id.GetValue<string>().TrimEnd('#');
-        }
-
+        var compiler = new SchemaCompiler(options);
         if (document is JsonObject withDialect && withDialect["$schema"] is JsonValue dialect && dialect.GetValueKind() == JsonValueKind.String)
         {
             compiler._withoutUnevaluated = IsDraftBefore2019(dialect.GetValue<string>());
         }
 
+        compiler._resources = new SchemaResources(draft7Ids: compiler._withoutUnevaluated);
+        compiler._resources.AddDocument(document, SchemaResources.DefaultBase);
         var node = compiler.CompileNode(document, "", 0);
         compiler.ResolveRefs();
         return node;
@@ -112,6 +109,11 @@ internal sealed class SchemaCompiler
             throw Problem(pointer, $"subschemas are nested deeper than {_options.MaxDepth} levels");
         }
 
+        if (value is not null && _nodes.TryGetValue(value, out var known))
+        {
+            return known;
+        }
+
         if (++_count > _options.MaxSubschemas)
         {
             throw new JsonSchemaException($"the schema has more than {_options.MaxSubschemas} subschemas");
@@ -119,8 +121,8 @@ internal sealed class SchemaCompiler
 
         if (value is JsonValue b && b.GetValueKind() is JsonValueKind.True or JsonValueKind.False)
         {
-            var boolean = new SchemaNode { Always = b.GetValueKind() == JsonValueKind.True, Pointer = pointer };
-            _byPointer.TryAdd(pointer, boolean);
+            var boolean = new SchemaNode { Always = b.GetValueKind() == JsonValueKind.True, Pointer = pointer, Base = _base };
+            _nodes[value] = boolean;
             return boolean;
         }
 
@@ -129,8 +131,29 @@ internal sealed class SchemaCompiler
             throw Problem(pointer, "a schema must be an object or a boolean");
         }
 
-        var node = new SchemaNode { Pointer = pointer };
-        _byPointer.TryAdd(pointer, node);
+        var outerBase = _base;
+        _base = BaseName(_resources.BaseOf(schema) ?? _base);
+        try
+        {
+            return CompileObject(schema, pointer, depth);
+        }
+        finally
+        {
+            _base = outerBase;
+        }
+    }
+
+    private SchemaNode CompileObject(JsonObject schema, string pointer, int depth)
+    {
+        var node = new SchemaNode { Pointer = pointer, Base = _base };
+        _nodes[schema] = node;
+        if (_withoutUnevaluated && schema["$ref"] is { } onlyRef)
+        {
+            // Draft-07 and older: $ref replaces every sibling keyword.
+            _pendingRefs.Add((node, Text(onlyRef, $"{pointer}/$ref"), _base, false));
+            return node;
+        }
+
         JsonNode? items = null;
         JsonNode? additionalItems = null;
         bool exclusiveMinimumFlag = false, exclusiveMaximumFlag = false;
@@ -153,22 +176,23 @@ internal sealed class SchemaCompiler
                     node.Const = keywordValue?.DeepClone();
                     break;
                 case "$ref":
+                    _pendingRefs.Add((node, Text(keywordValue, at), _base, false));
+                    break;
                 case "$dynamicRef":
+                    _pendingRefs.Add((node, Text(keywordValue, at), _base, true));
+                    break;
                 case "$recursiveRef":
-                    if (node.RefText is not null)
+                    // 2019-09's form, read as a plain reference unless $ref is there too.
+                    if (!schema.ContainsKey("$ref"))
                     {
-                        // $ref wins over the dynamic forms, which are read as plain local references.
-                        if (keyword != "$ref")
-                        {
-                            break;
-                        }
+                        _pendingRefs.Add((node, Text(keywordValue, at), _base, false));
                     }
 
-                    node.RefText = Text(keywordValue, at);
                     break;
                 case "$anchor":
                 case "$dynamicAnchor":
-                    _anchors.TryAdd(Text(keywordValue, at), pointer);
+                    // Collected with the resources (SchemaResources); only the value's type is checked here.
+                    Text(keywordValue, at);
                     break;
                 case "$defs":
                 case "definitions":
@@ -364,75 +388,119 @@ internal sealed class SchemaCompiler
             node.Maximum = null;
         }
 
-        if (node.RefText is not null)
-        {
-            _pendingRefs.Add((node, node.RefText));
-        }
-
         return node;
     }
 
     private void ResolveRefs()
     {
-        // Resolving may compile a target no keyword reached (e.g. #/components/x), which may add references.
-        for (var i = 0; i < _pendingRefs.Count; i++)
+        // Resolving may compile a target no keyword reached (e.g. #/components/x, a remote document), which may add
+        // references and dynamic anchors; both are worked off until nothing is left.
+        var anchorsDone = 0;
+        for (var i = 0; i < _pendingRefs.Count || anchorsDone < _resources.DynamicAnchors.Count; i++)
         {
-            var (node, reference) = _pendingRefs[i];
-            node.Ref = Resolve(reference, node.Pointer);
+            if (i < _pendingRefs.Count)
+            {
+                var (node, reference, baseUri, dynamic) = _pendingRefs[i];
+                var (target, resource, fragment) = Resolve(reference, baseUri, node.Pointer);
+                if (!dynamic)
+                {
+                    node.Ref = target;
+                    continue;
+                }
+
+                node.DynamicRef = target;
+                if (fragment.Length > 0 && fragment[0] != '/' && _resources.DynamicAnchors.ContainsKey(resource + "#" + fragment))
+                {
+                    // Only a $dynamicRef whose first target has the same $dynamicAnchor looks at the dynamic scope.
+                    node.DynamicName = fragment;
+                    node.DynamicAnchors = _dynamicAnchors;
+                }
+
+                continue;
+            }
+
+            foreach (var (key, schema) in _resources.DynamicAnchors.Skip(anchorsDone).ToList())
+            {
+                var hash = key.LastIndexOf('#');
+                _dynamicAnchors[(BaseName(key[..hash]), key[(hash + 1)..])] = CompileNode(schema, key, 1);
+                anchorsDone++;
+            }
+
+            i--;
         }
     }
 
-    private SchemaNode Resolve(string reference, string from)
+    private (SchemaNode Node, string Resource, string Fragment) Resolve(string reference, string baseUri, string from)
     {
-        var text = reference;
-        if (_rootId is { Length: > 0 } id && text.StartsWith(id, StringComparison.Ordinal))
+        var external = Problem($"{from}/$ref", $"'{reference}' is an external reference; only references inside the schema (#, #/$defs/name, #anchor, a subschema's $id) and documents given in JsonSchemaOptions.Documents are resolved, the gateway does not fetch schemas");
+        if (SchemaResources.Combine(baseUri, reference) is not var (resource, rawFragment))
         {
-            text = text[id.Length..];
-        }
-
-        if (text.Length == 0)
-        {
-            text = "#";
-        }
-
-        if (text[0] != '#')
-        {
-            throw Problem($"{from}/$ref", $"'{reference}' is an external reference; only local references (#, #/$defs/name, #anchor) are supported, the gateway does not fetch schemas");
+            throw external;
         }
 
         string fragment;
         try
         {
-            fragment = Uri.UnescapeDataString(text[1..]);
+            fragment = Uri.UnescapeDataString(rawFragment);
         }
         catch (UriFormatException)
         {
             throw Problem($"{from}/$ref", $"'{reference}' is not a valid reference");
         }
 
-        if (fragment.Length > 0 && fragment[0] != '/')
+        var root = _resources.Resource(resource);
+        if (root is null && _options.Documents is { } documents && documents.TryGetValue(resource, out var document))
         {
-            if (!_anchors.TryGetValue(fragment, out var anchored))
-            {
-                throw Problem($"{from}/$ref", $"'{reference}' names no $anchor of this schema");
-            }
-
-            fragment = anchored;
+            _resources.AddDocument(document, resource);
+            root = document;
         }
 
-        if (_byPointer.TryGetValue(fragment, out var known))
+        if (root is null)
         {
-            return known;
+            throw external;
         }
 
-        var target = Navigate(fragment)
-            ?? throw Problem($"{from}/$ref", $"'{reference}' points at nothing in this schema");
-        return CompileNode(target, fragment, 1);
+        JsonNode? target;
+        if (fragment.Length == 0)
+        {
+            target = root;
+        }
+        else if (fragment[0] == '/')
+        {
+            target = Navigate(root, fragment) ?? throw Problem($"{from}/$ref", $"'{reference}' points at nothing in this schema");
+        }
+        else
+        {
+            target = _resources.Anchor(resource, fragment) ?? throw Problem($"{from}/$ref", $"'{reference}' names no $anchor of this schema");
+        }
+
+        var outerBase = _base;
+        _base = BaseName(_resources.BaseOf(target) ?? resource);
+        try
+        {
+            var pointer = ReferenceEquals(resource, SchemaResources.DefaultBase) || resource == SchemaResources.DefaultBase ? fragment : $"{resource}#{fragment}";
+            return (CompileNode(target, pointer, 1), resource, fragment);
+        }
+        finally
+        {
+            _base = outerBase;
+        }
     }
 
-    private JsonNode? Navigate(string pointer)
+    /// <summary>One string instance per base URI, so the evaluator compares resources by reference.</summary>
+    private string BaseName(string uri)
     {
-        var current = _document;
+        if (!_baseNames.TryGetValue(uri, out var name))
+        {
+            _baseNames[uri] = name = uri;
+        }
+
+        return name;
+    }
+
+    private static JsonNode? Navigate(JsonNode root, string pointer)
+    {
+        var current = root;
         foreach (var raw in pointer.Split('/').Skip(1))
         {
             var segment = raw.Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
@@ -484,6 +552,7 @@ internal sealed class SchemaCompiler
     {
         try
         {
+            pattern = EcmaPattern.ToDotNet(pattern);
             return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
         }
         catch (NotSupportedException)

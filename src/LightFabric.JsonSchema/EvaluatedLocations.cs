@@ -1,4 +1,4 @@
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>A point to go back to when an in-place subschema fails and its annotations must be dropped.</summary>
 internal readonly record struct EvaluatedMark(int Properties, bool AllProperties, int Items, bool AllItems, int Prefix);

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using LightFabric.Mcp.Schema;
+using LightFabric.JsonSchema;
 
-namespace LightFabric.Mcp.Tests.Schema;
+namespace LightFabric.JsonSchema.Tests;
 
 /// <summary>Each keyword accepting and rejecting, as (schema, instance, valid) triples.</summary>
 public sealed class JsonSchemaKeywordTests

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>
 /// A compiled JSON Schema (2020-12, with draft-07 spellings accepted): compiled once, immutable, safe to share

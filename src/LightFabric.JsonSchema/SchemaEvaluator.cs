@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>A position in the instance, kept as a chain and rendered as a JSON Pointer only for errors.</summary>
 internal sealed class InstancePath(InstancePath? parent, string? name, int index)
@@ -58,6 +58,9 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
     private const int MaxRecursion = 512;
 
     private readonly List<SchemaError> _errors = [];
+
+    /// <summary>The dynamic scope: the schema resources entered, outermost first (for <c>$dynamicRef</c>).</summary>
+    private readonly List<string> _scope = [];
     private int _steps;
     private int _recursion;
 
@@ -103,12 +106,23 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
             throw new EvaluationAbortedException("$ref", "the schema applies itself too deeply (a reference cycle that does not descend into the value?)");
         }
 
+        var entered = _scope.Count == 0 || !ReferenceEquals(_scope[^1], node.Base);
+        if (entered)
+        {
+            _scope.Add(node.Base);
+        }
+
         try
         {
             return EvaluateNode(node, instance, path, collect, annotations);
         }
         finally
         {
+            if (entered)
+            {
+                _scope.RemoveAt(_scope.Count - 1);
+            }
+
             _recursion--;
         }
     }
@@ -138,6 +152,15 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         }
 
         if (node.Ref is { } target && !Evaluate(target, instance, path, collect, evaluated))
+        {
+            valid = false;
+            if (!collect || Full)
+            {
+                return false;
+            }
+        }
+
+        if (node.DynamicRef is { } dynamicTarget && !Evaluate(DynamicTarget(node) ?? dynamicTarget, instance, path, collect, evaluated))
         {
             valid = false;
             if (!collect || Full)
@@ -203,6 +226,25 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         }
 
         return valid;
+    }
+
+    /// <summary>The outermost resource of the dynamic scope with a matching <c>$dynamicAnchor</c>; null for none.</summary>
+    private SchemaNode? DynamicTarget(SchemaNode node)
+    {
+        if (node.DynamicName is not { } name)
+        {
+            return null;
+        }
+
+        foreach (var resource in _scope)
+        {
+            if (node.DynamicAnchors!.TryGetValue((resource, name), out var target))
+            {
+                return target;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>

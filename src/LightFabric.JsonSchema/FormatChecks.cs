@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
 
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>The <c>format</c> values the gateway can assert (when <see cref="JsonSchemaOptions.AssertFormat"/> is on).</summary>
 internal static partial class FormatChecks

@@ -1,4 +1,4 @@
-namespace LightFabric.Mcp.Schema;
+namespace LightFabric.JsonSchema;
 
 /// <summary>
 /// Bounds and switches of schema compilation and validation. The defaults suit tool schemas; the gateway reads the
@@ -31,6 +31,12 @@ public sealed record JsonSchemaOptions
 
     /// <summary>Whether <c>format</c> is asserted. 2020-12 makes it an annotation by default, and so does the gateway.</summary>
     public bool AssertFormat { get; init; }
+
+    /// <summary>
+    /// Schema documents a <c>$ref</c> may name by absolute URI (without fragment), besides the schema's own resources.
+    /// Nothing is ever fetched; a reference to a document not given here does not compile.
+    /// </summary>
+    public IReadOnlyDictionary<string, System.Text.Json.Nodes.JsonNode>? Documents { get; init; }
 
     /// <summary>Time limit of one <c>pattern</c> / <c>patternProperties</c> match (patterns that need backtracking).</summary>
     public TimeSpan RegexTimeout { get; init; } = TimeSpan.FromMilliseconds(100);
