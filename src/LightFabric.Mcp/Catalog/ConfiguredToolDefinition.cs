@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using LightFabric.Mcp.Routing;
 
 namespace LightFabric.Mcp.Catalog;
 

@@ -1,4 +1,3 @@
-using LightFabric.Mcp.Routing;
 
 namespace LightFabric.Mcp.Catalog;
 

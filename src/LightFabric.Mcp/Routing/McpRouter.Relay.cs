@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using LightFabric.Mcp.Catalog;
 using LightFabric.Mcp.Protocol;
 using LightFabric.Mcp.Server;
 using LightFabric.Mcp.Upstream;

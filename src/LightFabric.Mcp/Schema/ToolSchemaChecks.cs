@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.JsonSchema;
-using LightFabric.Mcp.Routing;
+using LightFabric.Mcp.Catalog;
 
 namespace LightFabric.Mcp.Schema;
 

@@ -14,10 +14,6 @@ public static class ArgumentMasker
     public const string Mask = "******";
     private const int MaxDepth = 32;
 
-    /// <summary>True when the schema uses a masking keyword anywhere (so unmasked tools skip the walk).</summary>
-    public static bool UsesMasking(JsonObject schema) =>
-        schema.ToJsonString() is var text && (text.Contains("\"x-mask\"", StringComparison.Ordinal) || text.Contains("\"x-mask-pattern\"", StringComparison.Ordinal));
-
     /// <summary>The arguments with masked values replaced (a new tree; the input is not changed).</summary>
     public static JsonObject Apply(JsonObject schema, JsonObject arguments) =>
         (JsonObject)Walk(schema, schema, arguments.DeepClone(), 0)!;

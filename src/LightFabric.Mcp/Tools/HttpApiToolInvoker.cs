@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
-using LightFabric.Mcp.Routing;
+using LightFabric.Mcp.Catalog;
 using Microsoft.AspNetCore.Http;
 
 namespace LightFabric.Mcp.Tools;
