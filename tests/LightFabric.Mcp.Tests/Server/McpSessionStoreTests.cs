@@ -1,4 +1,5 @@
 using LightFabric.Mcp.Server;
+using LightFabric.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace LightFabric.Mcp.Tests.Server;
@@ -10,7 +11,8 @@ public sealed class McpSessionStoreTests
     [Fact]
     public async Task Expired_sessions_free_their_place_at_once_and_close_after_the_create_lock_is_released()
     {
-        await using var store = new McpSessionStore(NullLogger.Instance);
+        var clock = new TestClock();
+        await using var store = new McpSessionStore(NullLogger.Instance, clock);
         store.Configure(new McpSessionStore.SessionLimits(MaxSessions: 1, MaxSessionsPerClient: 10, IdleTimeout: TimeSpan.FromMilliseconds(300)));
         Assert.Equal(SessionCreateResult.Created, store.TryCreate(Version, null, null, "a", "a", out var expired));
 
@@ -18,7 +20,7 @@ public sealed class McpSessionStoreTests
         var otherInitializeDuringClose = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         expired!.Closed.Register(() => otherInitializeDuringClose.TrySetResult(
             Task.Run(() => store.TryCreate(Version, null, null, "c", "c", out _)).Wait(TimeSpan.FromSeconds(2))));
-        await Task.Delay(500);
+        clock.Advance(TimeSpan.FromMilliseconds(500));
 
         Assert.Equal(SessionCreateResult.Created, store.TryCreate(Version, null, null, "b", "b", out var fresh));
         store.Configure(new McpSessionStore.SessionLimits(MaxSessions: 1, MaxSessionsPerClient: 10, IdleTimeout: TimeSpan.FromHours(1)));
