@@ -16,7 +16,7 @@ namespace LightFabric.Mcp.Upstream;
 /// instead of using the SDK's <c>McpClient</c>, because one connection carries the requests of many downstream
 /// clients whose own ids may collide.
 /// </summary>
-public sealed partial class UpstreamConnection : IAsyncDisposable
+public sealed class UpstreamConnection : IAsyncDisposable
 {
     /// <summary>How long disposing waits for the transport (stdio shutdown, HTTP DELETE) before giving up on it.</summary>
     private static readonly TimeSpan TransportDisposeTimeout = TimeSpan.FromSeconds(10);
@@ -134,7 +134,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
             connection.NegotiatedProtocolVersion = negotiated;
             if (!McpProtocolVersions.IsSupported(negotiated))
             {
-                LogUnknownProtocolVersion(logger, serverName, negotiated);
+                UpstreamConnectionLog.LogUnknownProtocolVersion(logger, serverName, negotiated);
             }
 
             await connection.NotifyAsync(McpMethods.Initialized, null, ct).ConfigureAwait(false);
@@ -284,7 +284,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is HttpRequestException or JsonException or IOException)
         {
-            reason = $"sending {method} failed: {Describe(ex)}";
+            reason = $"sending {method} failed: {UpstreamFailureText.Describe(ex)}";
             inner = ex;
         }
 
@@ -318,7 +318,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is not OperationCanceledException || _lifetime.IsCancellationRequested)
         {
-            var reason = $"sending {method} failed: {Describe(ex)}";
+            var reason = $"sending {method} failed: {UpstreamFailureText.Describe(ex)}";
             Close(reason);
             throw Unavailable(reason, ex);
         }
@@ -347,7 +347,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (TimeoutException)
         {
-            LogReadLoopDidNotEnd(_logger, _serverName);
+            UpstreamConnectionLog.LogReadLoopDidNotEnd(_logger, _serverName);
         }
 
         _completion.TrySetResult();
@@ -368,7 +368,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         {
             // The message was serialized already, so this is the transport failing (process gone, server unreachable,
             // session lost): it can no longer be trusted; fail everything so the supervisor reconnects.
-            var reason = $"sending {request.Method} failed: {Describe(ex)}";
+            var reason = $"sending {request.Method} failed: {UpstreamFailureText.Describe(ex)}";
             reply.TrySetException(Unavailable(reason, ex));
             Close(reason);
         }
@@ -382,14 +382,14 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     {
         try
         {
-            var @params = new JsonObject { ["requestId"] = ToNode(id), ["reason"] = $"the gateway cancelled {method}" };
+            var @params = new JsonObject { ["requestId"] = JsonRpcIds.ToNode(id), ["reason"] = $"the gateway cancelled {method}" };
             var notification = new JsonRpcNotification { Method = McpMethods.Cancelled, Params = @params };
             await SendAsync(notification, OutgoingMessages.Serialize(notification, _serverName, McpMethods.Cancelled, @params), _lifetime.Token)
                 .ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            LogCancelNotSent(_logger, _serverName, id.ToString(), ex.Message);
+            UpstreamConnectionLog.LogCancelNotSent(_logger, _serverName, id.ToString(), ex.Message);
         }
     }
 
@@ -413,7 +413,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            reason = Describe(ex);
+            reason = UpstreamFailureText.Describe(ex);
         }
         finally
         {
@@ -435,18 +435,18 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                     }
                     else
                     {
-                        LogUnmatchedReply(_logger, _serverName, response.Id.ToString());
+                        UpstreamConnectionLog.LogUnmatchedReply(_logger, _serverName, response.Id.ToString());
                     }
 
                     break;
                 case JsonRpcError error:
                     if (_pending.TryRemove(error.Id, out var failed))
                     {
-                        failed.Reply.TrySetException(RelayedUpstreamError.Create(_serverName, error.Error.Code, error.Error.Message, ToNode(error.Error.Data)));
+                        failed.Reply.TrySetException(RelayedUpstreamError.Create(_serverName, error.Error.Code, error.Error.Message, JsonRpcIds.ToNode(error.Error.Data)));
                     }
                     else
                     {
-                        LogUnmatchedReply(_logger, _serverName, error.Id.ToString());
+                        UpstreamConnectionLog.LogUnmatchedReply(_logger, _serverName, error.Id.ToString());
                     }
 
                     break;
@@ -456,7 +456,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
                 case JsonRpcNotification notification:
                     if (notification.Method == McpMethods.Cancelled
                         && notification.Params?["requestId"] is JsonValue cancelledId
-                        && _incoming.TryGetValue(ToRequestId(cancelledId), out var handlerCts))
+                        && _incoming.TryGetValue(JsonRpcIds.ToRequestId(cancelledId), out var handlerCts))
                     {
                         handlerCts.Cancel();
                     }
@@ -468,7 +468,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         catch (Exception ex)
         {
             // One bad message or handler must not end the session for everyone else.
-            LogDispatchFailed(_logger, _serverName, ex);
+            UpstreamConnectionLog.LogDispatchFailed(_logger, _serverName, ex);
         }
     }
 
@@ -507,7 +507,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            LogServerRequestFailed(_logger, _serverName, request.Method, ex);
+            UpstreamConnectionLog.LogServerRequestFailed(_logger, _serverName, request.Method, ex);
             reply = ErrorReply(request.Id, McpErrorCodes.InternalError, ex.Message, null);
         }
         finally
@@ -523,7 +523,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         catch (McpException ex)
         {
             // E.g. a client's answer with a string that cannot be written: the upstream still gets an answer.
-            LogServerRequestFailed(_logger, _serverName, request.Method, ex);
+            UpstreamConnectionLog.LogServerRequestFailed(_logger, _serverName, request.Method, ex);
             reply = ErrorReply(request.Id, McpErrorCodes.InternalError, $"the answer to {request.Method} could not be relayed: {ex.Message}", null);
             payload = OutgoingMessages.Serialize(reply, _serverName, request.Method, null);
         }
@@ -534,7 +534,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            LogServerRequestReplyNotSent(_logger, _serverName, request.Method, ex.Message);
+            UpstreamConnectionLog.LogServerRequestReplyNotSent(_logger, _serverName, request.Method, ex.Message);
         }
     }
 
@@ -555,7 +555,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
     {
         if (message.Id is { } id && _pending.TryRemove(id, out var pending))
         {
-            LogOversizeAnswer(_logger, _serverName, pending.Method, message.Length, message.Limit);
+            UpstreamConnectionLog.LogOversizeAnswer(_logger, _serverName, pending.Method, message.Length, message.Limit);
             pending.Reply.TrySetException(new UpstreamUnavailableException(_serverName,
                 $"upstream MCP server '{_serverName}' answered {pending.Method} with more than {message.Limit} bytes " +
                 "(maxMessageBytes, the gateway's limit for one upstream MCP message); the answer was dropped"));
@@ -566,7 +566,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         {
             // Not JSON-RPC at all, a request or notification of the server's own, or the answer to a call nobody waits
             // for any more.
-            LogOversizeMessageDropped(_logger, _serverName, message.Length, message.Limit);
+            UpstreamConnectionLog.LogOversizeMessageDropped(_logger, _serverName, message.Length, message.Limit);
             return;
         }
 
@@ -623,7 +623,7 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            LogTransportDisposeFailed(_logger, _serverName, ex.Message);
+            UpstreamConnectionLog.LogTransportDisposeFailed(_logger, _serverName, ex.Message);
         }
     }
 
@@ -637,88 +637,4 @@ public sealed partial class UpstreamConnection : IAsyncDisposable
 
     private UpstreamUnavailableException Unavailable(string reason, Exception? inner) =>
         new(_serverName, $"upstream MCP server '{_serverName}' is unavailable: {reason}", inner);
-
-    /// <summary>Turns transport exceptions into one line an operator can act on.</summary>
-    internal static string Describe(Exception ex)
-    {
-        if (ex is ClientTransportClosedException closed)
-        {
-            switch (closed.Details)
-            {
-                case StdioClientCompletionDetails stdio:
-                    var text = stdio.ExitCode is int code ? $"the process exited with code {code}" : "the process closed its output";
-                    if (stdio.StandardErrorTail is { Count: > 0 } tail)
-                    {
-                        text += $" (last stderr line: {tail[^1]})";
-                    }
-
-                    return text;
-                case HttpClientCompletionDetails { HttpStatusCode: { } status }:
-                    return $"the server answered HTTP {(int)status}";
-            }
-
-            return closed.Details.Exception is { } cause ? Describe(cause) : "the upstream closed the connection";
-        }
-
-        if (ex is McpProtocolException protocol)
-        {
-            return $"the server rejected it ({(int)protocol.ErrorCode}: {protocol.Message})";
-        }
-
-        var message = ex.Message;
-        if (ex is IOException or HttpRequestException && ex.InnerException is { } inner && !message.Contains(inner.Message, StringComparison.Ordinal))
-        {
-            message += ": " + inner.Message;
-        }
-
-        return message;
-    }
-
-    private static JsonNode? ToNode(object? data) => data switch
-    {
-        null => null,
-        JsonNode node => node.DeepClone(),
-        JsonElement element => JsonNode.Parse(element.GetRawText()),
-        _ => JsonValue.Create(data.ToString()),
-    };
-
-    private static JsonNode ToNode(RequestId id) => id.Id switch
-    {
-        long number => JsonValue.Create(number),
-        string text => JsonValue.Create(text),
-        var other => JsonValue.Create(other?.ToString() ?? ""),
-    };
-
-    private static RequestId ToRequestId(JsonValue value) =>
-        value.TryGetValue(out long number) ? new RequestId(number) : new RequestId(value.ToString());
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' chose protocol version {Version}, which the gateway does not know; continuing")]
-    private static partial void LogUnknownProtocolVersion(ILogger logger, string server, string version);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}' sent a reply for unknown or cancelled request {RequestId}; ignored")]
-    private static partial void LogUnmatchedReply(ILogger logger, string server, string requestId);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': a message could not be handled")]
-    private static partial void LogDispatchFailed(ILogger logger, string server, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': answering its {Method} request failed")]
-    private static partial void LogServerRequestFailed(ILogger logger, string server, string method, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}': the reply to its {Method} request was not sent: {Reason}")]
-    private static partial void LogServerRequestReplyNotSent(ILogger logger, string server, string method, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}': notifications/cancelled for request {RequestId} was not sent: {Reason}")]
-    private static partial void LogCancelNotSent(ILogger logger, string server, string requestId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}': closing the transport failed: {Reason}")]
-    private static partial void LogTransportDisposeFailed(ILogger logger, string server, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' answered {Method} with {Length} bytes, more than maxMessageBytes ({Limit}); the answer was dropped and that call failed")]
-    private static partial void LogOversizeAnswer(ILogger logger, string server, string method, long length, int limit);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' sent a message of {Length} bytes, more than maxMessageBytes ({Limit}); it was dropped")]
-    private static partial void LogOversizeMessageDropped(ILogger logger, string server, long length, int limit);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': the read loop did not end after the transport was closed")]
-    private static partial void LogReadLoopDidNotEnd(ILogger logger, string server);
 }

@@ -12,7 +12,7 @@ namespace LightFabric.Mcp.Upstream;
 /// connection up, restarts the process or reconnects with backoff when it ends, and keeps the last tool list so the
 /// tools stay visible (and fail clearly) while the upstream is down.
 /// </summary>
-public sealed partial class UpstreamServer : IAsyncDisposable
+public sealed class UpstreamServer : IAsyncDisposable
 {
     /// <summary>The log category of everything upstream, including the children's stderr lines.</summary>
     public const string LogCategory = "LightFabric.Mcp.Upstream";
@@ -220,7 +220,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
 
                 // Published after the state says Up, so whoever waits for the first tools can call them at once.
                 Publish(tools);
-                LogUp(_logger, Name, Settings.Transport.ToString().ToLowerInvariant(), connection.NegotiatedProtocolVersion, _tools.Count,
+                UpstreamServerLog.LogUp(_logger, Name, Settings.Transport.ToString().ToLowerInvariant(), connection.NegotiatedProtocolVersion, _tools.Count,
                     ProcessId is int pid ? $", pid {pid}" : "");
 
                 // Started after the first publish so a change signalled meanwhile (buffered) cannot be overwritten
@@ -239,7 +239,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
             }
             catch (Exception ex)
             {
-                reason = UpstreamConnection.Describe(ex);
+                reason = UpstreamFailureText.Describe(ex);
             }
             finally
             {
@@ -260,11 +260,11 @@ public sealed partial class UpstreamServer : IAsyncDisposable
             _state = previous with { Status = UpstreamStatus.Down, Reason = reason, NextAttemptAt = _time.GetUtcNow() + delay };
             if (previous.Status != UpstreamStatus.Down || previous.Reason != reason)
             {
-                LogDown(_logger, Name, reason, delay.TotalSeconds);
+                UpstreamServerLog.LogDown(_logger, Name, reason, delay.TotalSeconds);
             }
             else
             {
-                LogStillDown(_logger, Name, reason, delay.TotalSeconds);
+                UpstreamServerLog.LogStillDown(_logger, Name, reason, delay.TotalSeconds);
             }
 
             // Closing may take a moment (a stdio child is waited for, then killed); it counts towards the delay.
@@ -329,7 +329,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         _processId = 0;
         if (Settings.Transport == UpstreamTransportKind.Stdio)
         {
-            return (new StdioUpstreamTransport(Settings, _logger, line => LogStderr(_logger, Name, line), pid => _processId = pid), null);
+            return (new StdioUpstreamTransport(Settings, _logger, line => UpstreamServerLog.LogStderr(_logger, Name, line), pid => _processId = pid), null);
         }
 
         var url = Settings.Url ?? throw new InvalidOperationException("no url is configured");
@@ -398,7 +398,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 }
                 else
                 {
-                    LogInvalidTool(_logger, Name, tool?.ToJsonString() ?? "null");
+                    UpstreamServerLog.LogInvalidTool(_logger, Name, tool?.ToJsonString() ?? "null");
                 }
             }
 
@@ -432,14 +432,14 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         _firstTools.TrySetResult();
         if (changed)
         {
-            LogToolsPublished(_logger, Name, tools.Count);
+            UpstreamServerLog.LogToolsPublished(_logger, Name, tools.Count);
             try
             {
                 ToolsChanged?.Invoke(this);
             }
             catch (Exception ex)
             {
-                LogHandlerFailed(_logger, Name, nameof(ToolsChanged), ex);
+                UpstreamServerLog.LogHandlerFailed(_logger, Name, nameof(ToolsChanged), ex);
             }
         }
     }
@@ -458,7 +458,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            LogHandlerFailed(_logger, Name, nameof(NotificationReceived), ex);
+            UpstreamServerLog.LogHandlerFailed(_logger, Name, nameof(NotificationReceived), ex);
         }
     }
 
@@ -480,7 +480,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                     // supervisor already knows, and a worker that throws would end supervision.
                     if (!ct.IsCancellationRequested)
                     {
-                        LogRefreshFailed(_logger, Name, UpstreamConnection.Describe(ex));
+                        UpstreamServerLog.LogRefreshFailed(_logger, Name, UpstreamFailureText.Describe(ex));
                     }
                 }
             }
@@ -529,7 +529,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                 catch (OperationCanceledException) when (deadline.IsCancellationRequested && !ct.IsCancellationRequested)
                 {
                     missed++;
-                    LogPingMissed(_logger, Name, missed, misses, Settings.HealthCheckTimeout.TotalSeconds);
+                    UpstreamServerLog.LogPingMissed(_logger, Name, missed, misses, Settings.HealthCheckTimeout.TotalSeconds);
                     if (missed >= misses)
                     {
                         connection.Abort($"health check failed: no answer to {misses} ping{(misses == 1 ? "" : "s")} in a row " +
@@ -542,7 +542,7 @@ public sealed partial class UpstreamServer : IAsyncDisposable
                     // Stopped meanwhile: the connection is being closed anyway (and a throwing worker would end supervision).
                     if (!ct.IsCancellationRequested)
                     {
-                        connection.Abort($"health check failed: {UpstreamConnection.Describe(ex)}");
+                        connection.Abort($"health check failed: {UpstreamFailureText.Describe(ex)}");
                     }
 
                     return;
@@ -597,31 +597,4 @@ public sealed partial class UpstreamServer : IAsyncDisposable
         // Up to 10 % jitter so many upstreams (or gateway replicas) do not retry in lockstep.
         return delay * (1 + (Random.Shared.NextDouble() * 0.1));
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "upstream MCP server '{Server}' is up ({Transport}, protocol {ProtocolVersion}, {ToolCount} tools{ProcessInfo})")]
-    private static partial void LogUp(ILogger logger, string server, string transport, string protocolVersion, int toolCount, string processInfo);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' is down: {Reason}; next attempt in {DelaySeconds:0.#} s")]
-    private static partial void LogDown(ILogger logger, string server, string reason, double delaySeconds);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "upstream MCP server '{Server}' is still down: {Reason}; next attempt in {DelaySeconds:0.#} s")]
-    private static partial void LogStillDown(ILogger logger, string server, string reason, double delaySeconds);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' did not answer ping {Missed} of {Misses} within {TimeoutSeconds:0.###} s")]
-    private static partial void LogPingMissed(ILogger logger, string server, int missed, int misses, double timeoutSeconds);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "upstream MCP server '{Server}' stderr: {Line}")]
-    private static partial void LogStderr(ILogger logger, string server, string line);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "upstream MCP server '{Server}' publishes {ToolCount} tools")]
-    private static partial void LogToolsPublished(ILogger logger, string server, int toolCount);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}' sent a tool without a name; skipped: {Tool}")]
-    private static partial void LogInvalidTool(ILogger logger, string server, string tool);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': re-reading the tool list failed, keeping the previous one: {Reason}")]
-    private static partial void LogRefreshFailed(ILogger logger, string server, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "upstream MCP server '{Server}': a {Event} handler failed")]
-    private static partial void LogHandlerFailed(ILogger logger, string server, string @event, Exception exception);
 }
