@@ -7,6 +7,7 @@ using LightFabric.Gateway.Handlers;
 using LightFabric.Gateway.Handlers.AccessControl;
 using LightFabric.Gateway.Handlers.Mcp;
 using LightFabric.Gateway.Security;
+using LightFabric.Mcp.AspNetCore;
 using LightFabric.Mcp.Benchmark;
 using LightFabric.Mcp.Catalog;
 using LightFabric.Mcp.Routing;
@@ -80,8 +81,9 @@ internal static class ComponentBenchmarks
         var policy = new RuleToolCallPolicy(new AccessControlRuntime(
             new AccessControlSettings { Enabled = true, Logic = AccessRuleLogic.All, DefaultDeny = true, DefaultInclude = false }, rules));
         var session = new McpSession("bench-session", "2025-06-18", null, null, "bench-binding", "bench-client");
-        var request = new McpRequest(session, new McpCaller("bench-binding", "bench-client", true), JsonValue.Create(1), "tools/call",
-            new JsonObject { ["name"] = "accounts" }, http, new RequestEventStream(http, false, session));
+        var request = new McpRequest(session, McpCallerIdentity.From(http, []), JsonValue.Create(1), "tools/call",
+            new JsonObject { ["name"] = "accounts" }, new RequestHeaders(http.Request.Headers), new RequestEventStream(http, false, session),
+            CancellationToken.None, CancellationToken.None);
         var tool = new CatalogTool("accounts", new JsonObject { ["name"] = "accounts", ["inputSchema"] = new JsonObject { ["type"] = "object" } },
             new UpstreamToolTarget("fast", "accounts"));
         var upstreamResult = new JsonObject

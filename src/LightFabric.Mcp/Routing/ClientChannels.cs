@@ -21,7 +21,7 @@ internal interface IClientChannel
 }
 
 /// <summary>Session clients: the question is a JSON-RPC request on the call's own answer stream (or the GET stream).</summary>
-internal sealed class StreamClientChannel(McpSession session, RequestEventStream stream) : IClientChannel
+internal sealed class StreamClientChannel(McpSession session, IRelatedMessages stream) : IClientChannel
 {
     private static long _counter;
 

@@ -12,7 +12,7 @@ namespace LightFabric.Mcp.Routing;
 /// <c>resultType: input_required</c> with the questions and an opaque <c>requestState</c>, and its retry brings the
 /// answers, which go upstream, until the call finishes. The state is a random handle bound to the caller.
 /// </summary>
-internal sealed class RoundTripCalls
+internal sealed class RoundTripCalls(TimeProvider clock)
 {
     private static readonly TimeSpan KeepFinished = TimeSpan.FromMinutes(5);
     private readonly ConcurrentDictionary<string, PendingCall> _pending = new(StringComparer.Ordinal);
@@ -51,14 +51,14 @@ internal sealed class RoundTripCalls
                 }
             }
 
-            return await OutcomeAsync(resumed, request.Http.RequestAborted).ConfigureAwait(false);
+            return await OutcomeAsync(resumed, request.Disconnected).ConfigureAwait(false);
         }
 
-        var lifetime = new CancellationTokenSource(maxDuration);
+        var lifetime = new CancellationTokenSource(maxDuration, clock);
         var channel = new RoundTripClientChannel(request.Session, lifetime.Token);
         var upstream = Task.Run(() => invoke(channel, lifetime.Token), CancellationToken.None);
         _ = upstream.ContinueWith(_ => lifetime.Dispose(), TaskScheduler.Default);
-        return await OutcomeAsync(new PendingCall(request.Caller.Binding, channel, upstream), request.Http.RequestAborted).ConfigureAwait(false);
+        return await OutcomeAsync(new PendingCall(request.Caller.Binding, channel, upstream), request.Disconnected).ConfigureAwait(false);
     }
 
     private async Task<JsonNode?> OutcomeAsync(PendingCall call, CancellationToken requestAborted)
@@ -100,7 +100,7 @@ internal sealed class RoundTripCalls
 
             // A client that never comes back: the call's own time limit ends it; its state is dropped a while later.
             _ = call.Upstream.ContinueWith(
-                _ => Task.Delay(KeepFinished).ContinueWith(_ => _pending.TryRemove(handle, out var _), TaskScheduler.Default),
+                _ => Task.Delay(KeepFinished, clock).ContinueWith(_ => _pending.TryRemove(handle, out var _), TaskScheduler.Default),
                 TaskScheduler.Default);
         }
 

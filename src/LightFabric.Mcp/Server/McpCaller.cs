@@ -1,11 +1,20 @@
+using System.Text.Json.Nodes;
+
 namespace LightFabric.Mcp.Server;
 
 /// <summary>
-/// Who is calling /mcp, as the transport needs it: <see cref="Binding"/> ties a session to its principal
-/// (another principal presenting the id is refused), <see cref="ClientKey"/> counts sessions per client.
+/// Who is calling /mcp, worked out once per HTTP request by whoever accepted it: <see cref="Binding"/> ties a session
+/// to its principal (another principal presenting the id is refused), <see cref="ClientKey"/> counts sessions per
+/// client, <see cref="Claims"/> is what policies decide on.
 /// </summary>
 /// <param name="Binding">A stable fingerprint of the principal, or <c>peer:{ip}</c> for anonymous callers.</param>
 /// <param name="ClientKey">What maxSessionsPerClient counts: client id, user id or email of the principal (else its
 /// binding); for anonymous callers the client address. Never anything the client chooses, such as clientInfo.</param>
 /// <param name="Authenticated">Whether a principal was verified for this request.</param>
-public sealed record McpCaller(string Binding, string ClientKey, bool Authenticated);
+/// <param name="Claims">The principal's claims, one value or a list per claim type; empty for anonymous callers.
+/// Shared by every call of the request (and, for a verified token, of the token): read, never changed.</param>
+public sealed record McpCaller(string Binding, string ClientKey, bool Authenticated, JsonObject Claims)
+{
+    /// <summary>An anonymous caller known by its address.</summary>
+    public static McpCaller Anonymous(string peer) => new(peer, peer, false, []);
+}

@@ -1,4 +1,5 @@
-using Microsoft.AspNetCore.Http;
+using LightFabric.Mcp.Server;
+using Microsoft.Extensions.Primitives;
 
 namespace LightFabric.Mcp.Tools;
 
@@ -16,7 +17,7 @@ public static class ForwardedHeaders
         "expect", "origin", "mcp-session-id", "mcp-protocol-version", "mcp-method", "mcp-name", "last-event-id",
     };
 
-    private static bool NamedIn(Microsoft.Extensions.Primitives.StringValues connection, string name)
+    private static bool NamedIn(StringValues connection, string name)
     {
         foreach (var value in connection)
         {
@@ -36,10 +37,10 @@ public static class ForwardedHeaders
         !Dropped.Contains(name) && !name.StartsWith("mcp-param-", StringComparison.OrdinalIgnoreCase)
         && !name.StartsWith(':');
 
-    public static void Copy(IHeaderDictionary from, HttpRequestMessage to)
+    public static void Copy(IRequestHeaders from, HttpRequestMessage to)
     {
         // Headers the caller named in Connection are hop-by-hop too (RFC 9110 §7.6.1).
-        var connection = from.Connection;
+        var connection = from["Connection"];
         foreach (var (name, values) in from)
         {
             if (IsForwarded(name) && !NamedIn(connection, name))

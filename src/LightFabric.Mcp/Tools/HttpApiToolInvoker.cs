@@ -3,9 +3,9 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using LightFabric.Mcp.Protocol;
 using LightFabric.Mcp.Catalog;
-using Microsoft.AspNetCore.Http;
+using LightFabric.Mcp.Protocol;
+using LightFabric.Mcp.Server;
 
 namespace LightFabric.Mcp.Tools;
 
@@ -16,7 +16,7 @@ namespace LightFabric.Mcp.Tools;
 /// </summary>
 public sealed class HttpApiToolInvoker(HttpClient client, TimeSpan timeout, int maxResponseBytes)
 {
-    public async Task<JsonNode> InvokeAsync(ConfiguredTool tool, JsonObject arguments, IHeaderDictionary callerHeaders, CancellationToken cancellationToken)
+    public async Task<JsonNode> InvokeAsync(ConfiguredTool tool, JsonObject arguments, IRequestHeaders callerHeaders, CancellationToken cancellationToken)
     {
         var remaining = (JsonObject)arguments.DeepClone();
         var path = FillPath(tool, remaining);

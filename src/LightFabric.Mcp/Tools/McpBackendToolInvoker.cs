@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using LightFabric.Mcp.Protocol;
 using LightFabric.Mcp.Catalog;
+using LightFabric.Mcp.Protocol;
 using LightFabric.Mcp.Server;
 using LightFabric.Mcp.Upstream;
 using Microsoft.Extensions.Logging;

@@ -5,6 +5,7 @@ using LightFabric.Rules;
 using LightFabric.Rules.Evaluation;
 using LightFabric.Rules.Loading;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
 
 namespace LightFabric.Gateway.Handlers.AccessControl;
 
@@ -46,14 +47,22 @@ public sealed class AccessControlRuntime(AccessControlSettings settings, RuleSet
     }
 
     /// <summary>
-    /// The rule context of a request: the caller's claims (a verified token's, else those of the principal another
+    /// The rule context of an HTTP request: the caller's claims (a verified token's, else those of the principal another
     /// handler set), the headers (credentials withheld), the endpoint and the correlation id.
     /// </summary>
-    public static RuleContextBuilder ContextFor(HttpContext http, string endpoint) => new RuleContextBuilder()
-        .WithClaims(SecurityPrincipal.Claims(http) ?? ClaimsOf(http.User))
-        .WithHeaders(http.Request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())))
+    public static RuleContextBuilder ContextFor(HttpContext http, string endpoint) =>
+        ContextFor(ClaimsOf(http), http.Request.Headers, http.Request.Headers["X-Correlation-Id"], endpoint);
+
+    /// <summary>The rule context of a call whose caller was worked out before (an MCP request).</summary>
+    public static RuleContextBuilder ContextFor(JsonObject claims, IEnumerable<KeyValuePair<string, StringValues>> headers, StringValues correlationId,
+        string endpoint) => new RuleContextBuilder()
+        .WithClaims(claims)
+        .WithHeaders(headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())))
         .WithEndpoint(endpoint)
-        .WithCorrelationId(http.Request.Headers["X-Correlation-Id"].ToString() is { Length: > 0 } id ? id : null);
+        .WithCorrelationId(correlationId.ToString() is { Length: > 0 } id ? id : null);
+
+    /// <summary>The caller's claims as rules read them: a verified token's (made once per token), else the principal's.</summary>
+    public static JsonObject ClaimsOf(HttpContext http) => SecurityPrincipal.Claims(http) ?? ClaimsOf(http.User);
 
     /// <summary>Claims of principals made by other handlers (API key, Basic): one value or a list per claim type.</summary>
     private static JsonObject ClaimsOf(ClaimsPrincipal user)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Claims;
+using LightFabric.Gateway.Handlers.AccessControl;
 using LightFabric.Gateway.Security;
 using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
@@ -8,7 +9,7 @@ namespace LightFabric.Gateway.Handlers.Mcp;
 
 /// <summary>
 /// Derives the MCP caller from the request: a verified principal is bound by a fingerprint of its stable
-/// claims and counted by client id, user id or email; an anonymous caller is bound to and counted by its address
+/// claims and counted by client id, user id or email, and carries its claims as policies read them; an anonymous caller is bound to and counted by its address
 /// (the forwarded one only from a trusted proxy) — never by what it says about itself, such as clientInfo.
 /// </summary>
 public static class McpCallerIdentity
@@ -18,14 +19,13 @@ public static class McpCallerIdentity
         var user = http.User;
         if (user.Identity?.IsAuthenticated != true)
         {
-            var peer = $"peer:{ClientAddress.Of(http, trustedProxies)}";
-            return new McpCaller(peer, peer, false);
+            return McpCaller.Anonymous($"peer:{ClientAddress.Of(http, trustedProxies)}");
         }
 
         // A verified token's key is computed once per token; other principals (API key, Basic) per request.
         var binding = "principal:" + (SecurityPrincipal.Token(http)?.SubjectKey ?? SecurityPrincipal.SubjectKey(user));
         var clientKey = First(user, "client_id", "cid") ?? First(user, "user_id", "uid") ?? First(user, "email", "eml") ?? First(user, "sub");
-        return new McpCaller(binding, clientKey is null ? binding : "principal:" + clientKey, true);
+        return new McpCaller(binding, clientKey is null ? binding : "principal:" + clientKey, true, AccessControlRuntime.ClaimsOf(http));
     }
 
     private static string? First(ClaimsPrincipal user, params string[] types) =>

@@ -1,7 +1,9 @@
 using LightFabric.Config;
+using LightFabric.Mcp.AspNetCore;
 using LightFabric.Mcp.Routing;
 using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace LightFabric.Gateway.Handlers.Mcp;
 
@@ -13,8 +15,29 @@ namespace LightFabric.Gateway.Handlers.Mcp;
 public sealed class McpHandler : IGatewayHandler, IActivatableHandler
 {
     private readonly McpRouter _router;
+    private readonly StreamableHttpEndpoint _endpoint;
+    private readonly LegacySseEndpoint _legacy;
 
-    private McpHandler(McpRouter router) => _router = router;
+    private McpHandler(McpRouter router, McpRouterHost host)
+    {
+        _router = router;
+        var settings = router.Settings;
+        var logger = host.LoggerFactory.CreateLogger("LightFabric.Mcp.Transport");
+        _endpoint = new StreamableHttpEndpoint(
+            new StreamableHttpOptions
+            {
+                MaxRequestBodyBytes = settings.MaxRequestBodyBytes,
+                MaxJsonDepth = settings.MaxJsonDepth,
+                OriginAllowlist = settings.OriginAllowlist,
+                DnsRebindingProtection = settings.DnsRebindingProtection,
+                StatelessEnabled = settings.StatelessEnabled,
+                AllowedHosts = settings.AllowedHosts,
+            },
+            host.Sessions,
+            router,
+            logger);
+        _legacy = new LegacySseEndpoint(_endpoint.Options, host.Sessions, router, _endpoint, logger);
+    }
 
     public string Id => "mcp";
 
@@ -29,7 +52,7 @@ public sealed class McpHandler : IGatewayHandler, IActivatableHandler
     {
         var reader = new McpRouterConfigReader(context.Problem);
         var settings = context.Config is null ? new McpRouterSettings() : reader.Read(context.Config.Values);
-        return new McpHandler(new McpRouter(settings, host, RuleToolCallPolicy.Create(context)));
+        return new McpHandler(new McpRouter(settings, host, RuleToolCallPolicy.Create(context)), host);
     }
 
     public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
@@ -45,15 +68,15 @@ public sealed class McpHandler : IGatewayHandler, IActivatableHandler
         var method = exchange.Http.Request.Method;
         if (rest.Length == 0)
         {
-            await _router.Endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
+            await _endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else if (rest.SequenceEqual(LegacySseEndpoint.StreamSuffix) && HttpMethods.IsGet(method))
         {
-            await _router.Legacy.StreamAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
+            await _legacy.StreamAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else if (rest.SequenceEqual(LegacySseEndpoint.MessagesSuffix) && HttpMethods.IsPost(method))
         {
-            await _router.Legacy.MessageAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
+            await _legacy.MessageAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else
         {

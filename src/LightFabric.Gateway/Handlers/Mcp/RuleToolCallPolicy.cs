@@ -111,7 +111,7 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
         }
 
         // The claims exactly as a call's rule context carries them; headers and arguments play no part in a listing.
-        var claims = ClaimDimensions.ClaimsOf(AccessControlRuntime.ContextFor(request.Http, "").Build()) ?? [];
+        var claims = ClaimDimensions.ClaimsOf(ContextFor(request, "").Build()) ?? [];
         var decisions = ToolsList.Decide(claims, [.. tools.Select(t => (t.Tool.Name, t.Endpoint))]);
         var limited = decisions.Count(d => d.Basis == ToolVisibilityBasis.EvaluationLimit);
         if (limited > 0)
@@ -130,9 +130,12 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
     private RuleCall Prepared(ToolCallPolicyInput call) => call.PolicyState as RuleCall ?? (RuleCall)(call.PolicyState = Prepare(call));
 
     private RuleCall Prepare(ToolCallPolicyInput call) =>
-        RuleEngine.Prepare(_rules, call.Endpoint, AccessControlRuntime.ContextFor(call.Request.Http, call.Endpoint)
+        RuleEngine.Prepare(_rules, call.Endpoint, ContextFor(call.Request, call.Endpoint)
             .WithTool(call.Tool.Name, call.Arguments)
             .Build(), owned: true);
+
+    private static RuleContextBuilder ContextFor(McpRequest request, string endpoint) =>
+        AccessControlRuntime.ContextFor(request.Caller.Claims, request.Headers, request.Headers["X-Correlation-Id"], endpoint);
 
     private static string? SingleText(JsonObject tool) =>
         tool["content"] is JsonArray { Count: 1 } content && content[0]?["type"]?.GetValue<string>() == "text" ? content[0]?["text"]?.GetValue<string>() : null;

@@ -1,7 +1,8 @@
 using System.Net;
+using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
 
-namespace LightFabric.Mcp.Server;
+namespace LightFabric.Mcp.AspNetCore;
 
 /// <summary>
 /// DNS-rebinding protection: a web page on another site can make a browser reach a server on localhost under

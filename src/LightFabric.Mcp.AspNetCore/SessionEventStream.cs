@@ -1,10 +1,9 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
-namespace LightFabric.Mcp.Server;
+namespace LightFabric.Mcp.AspNetCore;
 
 /// <summary>
 /// Writes a session's server→client messages as SSE until the client goes away, the session ends or the
@@ -16,7 +15,7 @@ public static class SessionEventStream
     /// <param name="preamble">Written first (the legacy transport's endpoint event), or null.</param>
     public static async Task RunAsync(HttpContext http, McpSession session, TimeSpan keepAliveInterval, byte[]? preamble)
     {
-        var stopping = http.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        var stopping = HostStopping.Of(http);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Closed, stopping);
         try
         {

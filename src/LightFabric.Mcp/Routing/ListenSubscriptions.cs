@@ -1,8 +1,6 @@
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
-using LightFabric.Mcp.Upstream;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
+using LightFabric.Mcp.Server;
 using Microsoft.Extensions.Logging;
 
 namespace LightFabric.Mcp.Routing;
@@ -13,36 +11,36 @@ namespace LightFabric.Mcp.Routing;
 /// filter asked for, each tagged with the subscription id (the listen request's id). It ends when the client goes
 /// away; when the gateway ends it (shutdown), the final result says so.
 /// </summary>
-public sealed partial class McpRouter
+internal sealed class ListenSubscriptions(ListenStreams streams, ResourceRelay resources, ILogger logger)
 {
-    private static readonly TimeSpan ListenKeepAlive = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(15);
 
-    private async Task<JsonNode?> ListenAsync(Server.McpRequest request, CancellationToken cancellationToken)
+    public async Task<JsonNode?> ListenAsync(McpRequest request, CancellationToken cancellationToken)
     {
         var filter = request.Params?["notifications"] as JsonObject ?? [];
         var uris = (filter["resourceSubscriptions"] as JsonArray ?? [])
-            .Select(u => u is JsonValue v && v.TryGetValue<string>(out var text) ? text : null)
+            .Select(JsonFields.Text)
             .OfType<string>()
             .ToHashSet(StringComparer.Ordinal);
-        var listener = new ListenStreams.Listener(request.Id.DeepClone(), Flag(filter, "toolsListChanged"), Flag(filter, "promptsListChanged"),
-            Flag(filter, "resourcesListChanged"), uris);
+        var listener = new ListenStreams.Listener(request.Id.DeepClone(), JsonFields.IsTrue(filter["toolsListChanged"]),
+            JsonFields.IsTrue(filter["promptsListChanged"]), JsonFields.IsTrue(filter["resourcesListChanged"]), uris);
 
         // Resource updates come from the servers that own the URIs: they must be asked to send them.
         foreach (var uri in uris)
         {
             try
             {
-                await ResourceOwner(uri).RequestAsync(McpMethods.ResourcesSubscribe, new JsonObject { ["uri"] = uri }, cancellationToken).ConfigureAwait(false);
+                await resources.Owner(uri).RequestAsync(McpMethods.ResourcesSubscribe, new JsonObject { ["uri"] = uri }, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is McpException or UpstreamErrorException or UpstreamUnavailableException or UpstreamTimeoutException)
+            catch (Exception ex) when (ex is McpException || UpstreamFailures.IsUpstreamFailure(ex))
             {
-                _logger.LogWarning("subscriptions/listen: updates of {Uri} cannot be subscribed upstream: {Reason}", uri, ex.Message);
+                logger.LogWarning("subscriptions/listen: updates of {Uri} cannot be subscribed upstream: {Reason}", uri, ex.Message);
             }
         }
 
-        var stopping = request.Http.RequestServices?.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        var stopping = request.Stopping;
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, stopping);
-        using (_host.Listeners.Open(listener))
+        using (streams.Open(listener))
         {
             await request.Related.SendAsync(listener.Tagged(McpMethods.SubscriptionsAcknowledged, new JsonObject { ["notifications"] = listener.Agreed() }))
                 .ConfigureAwait(false);
@@ -51,7 +49,7 @@ public sealed partial class McpRouter
                 while (!ended.IsCancellationRequested)
                 {
                     using var wait = CancellationTokenSource.CreateLinkedTokenSource(ended.Token);
-                    wait.CancelAfter(ListenKeepAlive);
+                    wait.CancelAfter(KeepAlive);
                     try
                     {
                         await listener.Queue.WaitToReadAsync(wait.Token).ConfigureAwait(false);
@@ -77,6 +75,4 @@ public sealed partial class McpRouter
         cancellationToken.ThrowIfCancellationRequested();
         return new JsonObject { ["_meta"] = new JsonObject { [ListenStreams.SubscriptionIdKey] = request.Id.DeepClone() } };
     }
-
-    private static bool Flag(JsonObject filter, string name) => filter[name] is JsonValue value && value.TryGetValue<bool>(out var flag) && flag;
 }

@@ -2,10 +2,11 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
+using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace LightFabric.Mcp.Server;
+namespace LightFabric.Mcp.AspNetCore;
 
 /// <summary>
 /// The 2024-11-05 HTTP+SSE transport for older clients: <c>GET {path}/sse</c> opens a session and its event
@@ -111,17 +112,18 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
         }
 
         // Answered on the event stream after this POST is done, so the request is copied out of the recycled context.
-        _ = RunAsync(Detach(http), caller, session, message);
+        _ = RunAsync(RequestHeaders.CopyOf(http.Request.Headers), HostStopping.Of(http), caller, session, message);
     }
 
-    private async Task RunAsync(HttpContext http, McpCaller caller, McpSession session, IncomingMessage message)
+    private async Task RunAsync(RequestHeaders headers, CancellationToken stopping, McpCaller caller, McpSession session, IncomingMessage message)
     {
         var key = message.Id!.ToJsonString();
         var cts = session.BeginRequest(key, CancellationToken.None);
         try
         {
-            var related = new RequestEventStream(http, acceptsEventStream: false, session);
-            var result = await handler.HandleRequestAsync(new McpRequest(session, caller, message.Id, message.Method!, message.Params, http, related), cts.Token)
+            var request = new McpRequest(session, caller, message.Id, message.Method!, message.Params, headers, new SessionStreamMessages(session),
+                session.Closed, stopping);
+            var result = await handler.HandleRequestAsync(request, cts.Token)
                 .ConfigureAwait(false);
             Reply(session, message.Id, result, null);
         }
@@ -142,20 +144,6 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
         {
             session.EndRequest(key, cts);
         }
-    }
-
-    private static HttpContext Detach(HttpContext http)
-    {
-        var copy = new DefaultHttpContext { User = http.User };
-        foreach (var (name, value) in http.Request.Headers)
-        {
-            copy.Request.Headers[name] = value;
-        }
-
-        copy.Request.Method = http.Request.Method;
-        copy.Request.Path = http.Request.Path;
-        copy.Connection.RemoteIpAddress = http.Connection.RemoteIpAddress;
-        return copy;
     }
 
     private static void Reply(McpSession session, JsonNode? id, JsonNode? result, McpException? error)

@@ -1,7 +1,8 @@
 using System.Buffers;
+using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
 
-namespace LightFabric.Mcp.Server;
+namespace LightFabric.Mcp.AspNetCore;
 
 /// <summary>
 /// Messages related to one request (progress, log messages) sent while it runs. When the client accepts an event
@@ -9,7 +10,7 @@ namespace LightFabric.Mcp.Server;
 /// event; a request with nothing to relay is still answered as plain JSON. A client that accepts only JSON gets
 /// them on its session's GET stream instead.
 /// </summary>
-public sealed class RequestEventStream(HttpContext http, bool acceptsEventStream, McpSession session)
+public sealed class RequestEventStream(HttpContext http, bool acceptsEventStream, McpSession session) : IRelatedMessages
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private bool _closed;

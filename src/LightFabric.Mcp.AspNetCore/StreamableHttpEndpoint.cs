@@ -3,12 +3,13 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
+using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace LightFabric.Mcp.Server;
+namespace LightFabric.Mcp.AspNetCore;
 
 /// <summary>
 /// MCP Streamable HTTP on one path: POST carries one JSON-RPC message (answered as JSON or as an SSE
@@ -158,7 +159,8 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         var related = new RequestEventStream(http, ResponseModes.AcceptsEventStream(http.Request.Headers.Accept), session);
         try
         {
-            var result = await handler.HandleRequestAsync(new McpRequest(session, caller, message.Id, message.Method!, message.Params, http, related), cts.Token)
+            var result = await handler.HandleRequestAsync(new McpRequest(session, caller, message.Id, message.Method!, message.Params, new RequestHeaders(http.Request.Headers), related,
+                    http.RequestAborted, HostStopping.Of(http)), cts.Token)
                 .ConfigureAwait(false);
             if (related.Started)
             {

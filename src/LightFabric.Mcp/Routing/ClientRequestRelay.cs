@@ -1,9 +1,6 @@
-using System.Buffers;
 using System.Collections.Concurrent;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
-using LightFabric.Mcp.Server;
 using LightFabric.Mcp.Upstream;
 using Microsoft.Extensions.Logging;
 
@@ -16,14 +13,14 @@ namespace LightFabric.Mcp.Routing;
 /// for stdio upstreams it is the one call in flight on that server. A client that did not declare the capability,
 /// or an ambiguous stdio case, gets the upstream an error instead.
 /// </summary>
-public sealed partial class McpRouter
+internal sealed partial class ClientRequestRelay(ILogger logger)
 {
     private const string RootsList = "roots/list";
     private static readonly AsyncLocal<IClientChannel?> CurrentCall = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<IClientChannel, byte>> _callsInFlight = new(StringComparer.Ordinal);
 
     /// <summary>Marks the calling flow as serving a call of <paramref name="channel"/>'s client on <paramref name="server"/> until disposed.</summary>
-    private CallScope EnterCall(string server, IClientChannel channel)
+    public CallScope EnterCall(string server, IClientChannel channel)
     {
         CurrentCall.Value = channel;
         var calls = _callsInFlight.GetOrAdd(server, _ => new ConcurrentDictionary<IClientChannel, byte>());
@@ -31,7 +28,7 @@ public sealed partial class McpRouter
         return new CallScope(calls, channel);
     }
 
-    private readonly struct CallScope(ConcurrentDictionary<IClientChannel, byte> calls, IClientChannel channel) : IDisposable
+    public readonly struct CallScope(ConcurrentDictionary<IClientChannel, byte> calls, IClientChannel channel) : IDisposable
     {
         public void Dispose()
         {
@@ -40,10 +37,14 @@ public sealed partial class McpRouter
         }
     }
 
-    private Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> ClientRequestHandler(string server) =>
-        (method, parameters, cancellationToken) => RelayToClientAsync(server, method, parameters, cancellationToken);
+    /// <summary>The client of the call the calling flow serves, if any (a log message while serving it goes to that client only).</summary>
+    public static IClientChannel? Current => CurrentCall.Value;
 
-    private async Task<JsonNode?> RelayToClientAsync(string server, string method, JsonNode? parameters, CancellationToken cancellationToken)
+    /// <summary>What answers an upstream's requests to its client.</summary>
+    public Func<string, JsonNode?, CancellationToken, Task<JsonNode?>> HandlerFor(string server) =>
+        (method, parameters, cancellationToken) => RelayAsync(server, method, parameters, cancellationToken);
+
+    private async Task<JsonNode?> RelayAsync(string server, string method, JsonNode? parameters, CancellationToken cancellationToken)
     {
         if (method == McpMethods.Ping)
         {
@@ -61,7 +62,7 @@ public sealed partial class McpRouter
         {
             // Servers ask for roots right after initialize (and on each restart), outside any call. The gateway has
             // no roots of its own to offer, and an error here only makes the upstream log a failure.
-            LogRootsAnsweredEmpty(_logger, server);
+            LogRootsAnsweredEmpty(logger, server);
             return new JsonObject { ["roots"] = new JsonArray() };
         }
 
@@ -75,7 +76,7 @@ public sealed partial class McpRouter
         {
             "sampling/createMessage" => "sampling",
             "elicitation/create" => "elicitation",
-            "roots/list" => "roots",
+            RootsList => "roots",
             _ => null,
         };
         if (capability is null || channel.Session.ClientCapabilities?[capability] is null)
@@ -88,7 +89,7 @@ public sealed partial class McpRouter
         if (answer["error"] is JsonObject error)
         {
             var code = error["code"] is JsonValue c && c.TryGetValue<int>(out var n) ? n : McpErrorCodes.InternalError;
-            throw new UpstreamErrorException(server, code, Text(error["message"]) ?? "the client answered with an error", error["data"]?.DeepClone());
+            throw new UpstreamErrorException(server, code, JsonFields.Text(error["message"]) ?? "the client answered with an error", error["data"]?.DeepClone());
         }
 
         var result = answer["result"];

@@ -1,7 +1,8 @@
 using LightFabric.Mcp.Protocol;
+using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
 
-namespace LightFabric.Mcp.Server;
+namespace LightFabric.Mcp.AspNetCore;
 
 /// <summary>
 /// The checks every MCP HTTP entry point makes before it looks at a request (Streamable HTTP on <c>{path}</c>

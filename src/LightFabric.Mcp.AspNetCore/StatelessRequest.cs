@@ -1,8 +1,9 @@
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Protocol;
+using LightFabric.Mcp.Server;
 using Microsoft.AspNetCore.Http;
 
-namespace LightFabric.Mcp.Server;
+namespace LightFabric.Mcp.AspNetCore;
 
 /// <summary>
 /// The 2026-07-28 revision's request rules: no session; <c>_meta</c> carries the protocol version and client

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 
-namespace LightFabric.Mcp.Server;
+namespace LightFabric.Mcp.AspNetCore;
 
 /// <summary>How every MCP event stream of the gateway is framed: its headers, one JSON-RPC message per event, comments as keep-alive.</summary>
 public static class SseFraming
