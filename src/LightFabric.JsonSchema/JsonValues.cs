@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace LightFabric.JsonSchema;
 
-/// <summary>JSON value helpers with JSON Schema semantics: kinds, numbers, equality (1 equals 1.0) and a matching hash.</summary>
+/// <summary>JSON value helpers with JSON Schema semantics: kinds, numbers and a hash matching <see cref="JsonNode.DeepEquals"/> (1 equals 1.0).</summary>
 internal static class JsonValues
 {
     public static JsonValueKind Kind(JsonNode? node) => node switch
@@ -31,68 +31,7 @@ internal static class JsonValues
         return true;
     }
 
-    public static bool Equal(JsonNode? a, JsonNode? b)
-    {
-        var kind = Kind(a);
-        var other = Kind(b);
-        if (kind is JsonValueKind.True or JsonValueKind.False || other is JsonValueKind.True or JsonValueKind.False)
-        {
-            return kind == other;
-        }
-
-        if (kind != other)
-        {
-            return false;
-        }
-
-        switch (kind)
-        {
-            case JsonValueKind.Null:
-                return true;
-            case JsonValueKind.String:
-                return a!.GetValue<string>() == b!.GetValue<string>();
-            case JsonValueKind.Number:
-                return TryNumber(a, out var x) && TryNumber(b, out var y) && x.CompareTo(y) == 0;
-            case JsonValueKind.Array:
-                var left = a!.AsArray();
-                var right = b!.AsArray();
-                if (left.Count != right.Count)
-                {
-                    return false;
-                }
-
-                for (var i = 0; i < left.Count; i++)
-                {
-                    if (!Equal(left[i], right[i]))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            case JsonValueKind.Object:
-                var l = a!.AsObject();
-                var r = b!.AsObject();
-                if (l.Count != r.Count)
-                {
-                    return false;
-                }
-
-                foreach (var (name, value) in l)
-                {
-                    if (!r.TryGetPropertyValue(name, out var otherValue) || !Equal(value, otherValue))
-                    {
-                        return false;
-                    }
-                }
-
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    /// <summary>A hash consistent with <see cref="Equal"/> (property order and number spelling do not matter).</summary>
+    /// <summary>A hash consistent with <see cref="JsonNode.DeepEquals"/>, the equality JSON Schema uses (property order and number spelling do not matter).</summary>
     public static int Hash(JsonNode? node)
     {
         switch (Kind(node))

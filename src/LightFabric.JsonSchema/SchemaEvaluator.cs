@@ -181,14 +181,14 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
         if (node.Enum is { } options1)
         {
             Step(options1.Length);
-            if (!options1.Any(option => JsonValues.Equal(option, instance))
+            if (!options1.Any(option => JsonNode.DeepEquals(option, instance))
                 && Fail(ref valid, collect, path, "enum", $"must be one of {JsonValues.Show(new JsonArray(options1.Select(o => o?.DeepClone()).ToArray()))}"))
             {
                 return false;
             }
         }
 
-        if (node.HasConst && !JsonValues.Equal(node.Const, instance)
+        if (node.HasConst && !JsonNode.DeepEquals(node.Const, instance)
             && Fail(ref valid, collect, path, "const", $"must be {JsonValues.Show(node.Const)}"))
         {
             return false;
@@ -673,7 +673,7 @@ internal sealed class SchemaEvaluator(JsonSchemaOptions options, int maxErrors)
                 foreach (var j in same)
                 {
                     Step();
-                    if (JsonValues.Equal(value[i], value[j]))
+                    if (JsonNode.DeepEquals(value[i], value[j]))
                     {
                         if (Fail(ref valid, collect, path, "uniqueItems", $"items {j} and {i} are equal; items must be unique"))
                         {

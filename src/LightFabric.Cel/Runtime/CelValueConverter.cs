@@ -52,11 +52,11 @@ public static class CelValueConverter
             case TimeSpan ts:
                 return new CelDuration((Int128)ts.Ticks * 100);
             case JsonElement je:
-                return JsonValues.FromElement(je);
+                return JsonCelValues.FromElement(je);
             case JsonNode jn:
-                return JsonValues.FromNode(jn);
+                return JsonCelValues.FromNode(jn);
             case JsonDocument doc:
-                return JsonValues.FromElement(doc.RootElement);
+                return JsonCelValues.FromElement(doc.RootElement);
             case IReadOnlyDictionary<string, object?> readOnly:
                 return LazyStringKeyMap.Over(readOnly);
             case IDictionary<string, object?> mutable:

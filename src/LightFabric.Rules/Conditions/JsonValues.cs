@@ -36,39 +36,6 @@ internal static class JsonValues
         _ => null,
     };
 
-    /// <summary>JSON equality: types must agree (5 and "5" differ), numbers compare by value (5 == 5.0), containers deeply.</summary>
-    public static bool JsonEquals(JsonNode? a, JsonNode? b)
-    {
-        var ka = Kind(a);
-        var kb = Kind(b);
-        if (ka == JsonValueKind.Number && kb == JsonValueKind.Number)
-        {
-            var ta = a!.ToJsonString();
-            var tb = b!.ToJsonString();
-            if (decimal.TryParse(ta, NumberStyles.Float, CultureInfo.InvariantCulture, out var da) &&
-                decimal.TryParse(tb, NumberStyles.Float, CultureInfo.InvariantCulture, out var db))
-            {
-                return da == db;
-            }
-
-            return TryNumber(a, out var x) && TryNumber(b, out var y) && x == y;
-        }
-
-        if (ka != kb)
-        {
-            return false;
-        }
-
-        return ka switch
-        {
-            JsonValueKind.Null or JsonValueKind.True or JsonValueKind.False => true,
-            JsonValueKind.String => a!.GetValue<string>() == b!.GetValue<string>(),
-            JsonValueKind.Array => ArrayEquals((JsonArray)a!, (JsonArray)b!),
-            JsonValueKind.Object => ObjectEquals((JsonObject)a!, (JsonObject)b!),
-            _ => false,
-        };
-    }
-
     /// <summary>Orders two numbers or two strings (ordinal); null when the kinds cannot be ordered.</summary>
     public static int? Compare(JsonNode? a, JsonNode? b)
     {
@@ -126,41 +93,5 @@ internal static class JsonValues
 
         value = default;
         return false;
-    }
-
-    private static bool ArrayEquals(JsonArray a, JsonArray b)
-    {
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-
-        for (var i = 0; i < a.Count; i++)
-        {
-            if (!JsonEquals(a[i], b[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    private static bool ObjectEquals(JsonObject a, JsonObject b)
-    {
-        if (a.Count != b.Count)
-        {
-            return false;
-        }
-
-        foreach (var (k, v) in a)
-        {
-            if (!b.TryGetPropertyValue(k, out var w) || !JsonEquals(v, w))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 }

@@ -38,9 +38,9 @@ internal static class NativeOperators
         switch (op)
         {
             case ConditionOperator.Equals:
-                return Bool(JsonValues.JsonEquals(value, expected), null);
+                return Bool(JsonNode.DeepEquals(value, expected), null);
             case ConditionOperator.NotEquals:
-                return Bool(!JsonValues.JsonEquals(value, expected), null);
+                return Bool(!JsonNode.DeepEquals(value, expected), null);
             case ConditionOperator.GreaterThan or ConditionOperator.GreaterThanOrEqual
                 or ConditionOperator.LessThan or ConditionOperator.LessThanOrEqual:
                 return Order(op, value, expected);
@@ -58,7 +58,7 @@ internal static class NativeOperators
                     return Error($"'{Name(op)}' needs an array (or comma-separated string) as expected value");
                 }
 
-                var hit = list.Any(e => JsonValues.JsonEquals(value, e));
+                var hit = list.Any(e => JsonNode.DeepEquals(value, e));
                 return Bool(op == ConditionOperator.InList ? hit : !hit, null);
             }
 
@@ -135,7 +135,7 @@ internal static class NativeOperators
             case JsonArray a:
                 hit = a.Any(e => ignoreCase && JsonValues.TryString(e, out var es) && JsonValues.TryString(expected, out var xs)
                     ? string.Equals(es, xs, StringComparison.OrdinalIgnoreCase)
-                    : JsonValues.JsonEquals(e, expected));
+                    : JsonNode.DeepEquals(e, expected));
                 break;
             case JsonObject o:
                 if (!JsonValues.TryString(expected, out var key))
@@ -168,7 +168,7 @@ internal static class NativeOperators
                 has = n => JsonValues.TryString(n, out var t) && s.Contains(t, StringComparison.Ordinal);
                 break;
             case JsonArray a:
-                has = n => a.Any(e => JsonValues.JsonEquals(e, n));
+                has = n => a.Any(e => JsonNode.DeepEquals(e, n));
                 break;
             default:
                 return Error($"'{Name(op)}' needs a string or array operand; got {Kind(value)}");

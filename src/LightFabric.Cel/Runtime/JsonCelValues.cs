@@ -7,7 +7,7 @@ namespace LightFabric.Cel.Runtime;
 /// Views of <see cref="JsonElement"/> data as CEL values. Objects and arrays convert their members on first access
 /// and keep the result, so repeated evaluations over the same document allocate nothing.
 /// </summary>
-public static class JsonValues
+public static class JsonCelValues
 {
     public static CelValue FromElement(JsonElement element) => element.ValueKind switch
     {
@@ -121,7 +121,7 @@ internal sealed class JsonObjectMap : CelMap
             return false;
         }
 
-        value = JsonValues.FromElement(child);
+        value = JsonCelValues.FromElement(child);
         Publish(name, value);
         return true;
     }
@@ -190,7 +190,7 @@ internal sealed class JsonArrayList : CelList
             var v = Volatile.Read(ref _items[index]);
             if (v is null)
             {
-                v = JsonValues.FromElement(_element[index]);
+                v = JsonCelValues.FromElement(_element[index]);
                 Volatile.Write(ref _items[index], v);
             }
 
