@@ -116,20 +116,9 @@ public sealed class UpstreamConnection : IAsyncDisposable
         connection._readLoop = Task.Run(connection.ReadLoopAsync, CancellationToken.None);
         try
         {
-            var initializeParams = new JsonObject
-            {
-                ["protocolVersion"] = protocolVersion,
-                ["capabilities"] = capabilities?.DeepClone() ?? new JsonObject(),
-                ["clientInfo"] = new JsonObject { ["name"] = "light-gateway", ["version"] = ClientVersion },
-            };
-            var result = await connection.RequestAsync(McpMethods.Initialize, initializeParams, waitForSend: true, ct).ConfigureAwait(false);
-            if (result is not JsonObject resultObject || resultObject["protocolVersion"] is not JsonValue version
-                || !version.TryGetValue(out string? negotiated))
-            {
-                throw new UpstreamUnavailableException(serverName,
-                    $"upstream MCP server '{serverName}' answered initialize without a protocolVersion: {result?.ToJsonString() ?? "null"}");
-            }
-
+            var result = await connection.RequestAsync(McpMethods.Initialize, InitializeHandshake.Params(protocolVersion, capabilities, ClientVersion),
+                waitForSend: true, ct).ConfigureAwait(false);
+            var (resultObject, negotiated) = InitializeHandshake.Outcome(result, serverName);
             connection.InitializeResult = resultObject;
             connection.NegotiatedProtocolVersion = negotiated;
             if (!McpProtocolVersions.IsSupported(negotiated))
@@ -243,18 +232,7 @@ public sealed class UpstreamConnection : IAsyncDisposable
                 .ConfigureAwait(false);
             if (outcome == StreamableHttpRequester.Outcome.Reply)
             {
-                if (reply!["error"] is JsonObject error)
-                {
-                    var code = error["code"] is JsonValue c && c.TryGetValue<int>(out var n) ? n : McpErrorCodes.InternalError;
-                    var message = error["message"] is JsonValue m && m.TryGetValue<string>(out var text) ? text : "error without a message";
-                    var data = error["data"];
-                    error.Remove("data");
-                    throw RelayedUpstreamError.Create(_serverName, code, message, data);
-                }
-
-                var result = reply["result"];
-                reply.Remove("result");
-                return result;
+                return ReplyResult(reply!);
             }
 
             reason = outcome == StreamableHttpRequester.Outcome.SessionLost
@@ -291,6 +269,22 @@ public sealed class UpstreamConnection : IAsyncDisposable
         // As with the SDK path: a failed exchange means the session cannot be trusted; the supervisor reconnects.
         Close(reason);
         throw Unavailable(reason, inner);
+    }
+
+    /// <summary>The result of a JSON-RPC response, or its error relayed as the upstream's (cut to size).</summary>
+    private JsonNode? ReplyResult(JsonObject reply)
+    {
+        if (reply["error"] is JsonObject error)
+        {
+            var code = error["code"] is JsonValue c && c.TryGetValue<int>(out var n) ? n : McpErrorCodes.InternalError;
+            var data = error["data"];
+            error.Remove("data");
+            throw RelayedUpstreamError.Create(_serverName, code, JsonFields.Text(error["message"]) ?? "error without a message", data);
+        }
+
+        var result = reply["result"];
+        reply.Remove("result");
+        return result;
     }
 
     private void DispatchDirect(JsonObject message)
@@ -474,60 +468,26 @@ public sealed class UpstreamConnection : IAsyncDisposable
 
     private async Task AnswerServerRequestAsync(JsonRpcRequest request)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token);
-        _incoming[request.Id] = cts;
-        JsonRpcMessage reply;
-        try
+        JsonRpcMessage? reply;
+        using (var cts = CancellationTokenSource.CreateLinkedTokenSource(_lifetime.Token))
         {
-            var handler = ServerRequestHandler;
-            JsonNode? result;
-            if (handler is not null)
+            _incoming[request.Id] = cts;
+            try
             {
-                result = await handler(request.Method, request.Params, cts.Token).ConfigureAwait(false);
+                reply = await ServerRequestAnswers.AnswerAsync(ServerRequestHandler, request, _serverName, _logger, cts.Token).ConfigureAwait(false);
             }
-            else if (request.Method == McpMethods.Ping)
+            finally
             {
-                result = new JsonObject();
+                _incoming.TryRemove(request.Id, out _);
             }
-            else
-            {
-                throw new UpstreamErrorException(_serverName, McpErrorCodes.MethodNotFound, $"Method not found: {request.Method}", null);
-            }
-
-            reply = new JsonRpcResponse { Id = request.Id, Result = result ?? new JsonObject() };
         }
-        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+
+        if (reply is null)
         {
-            // The upstream cancelled its request (or we are closing): the specification says not to answer.
             return;
         }
-        catch (UpstreamErrorException ex)
-        {
-            reply = ErrorReply(request.Id, ex.Code, ex.Message, ex.Data);
-        }
-        catch (Exception ex)
-        {
-            UpstreamConnectionLog.LogServerRequestFailed(_logger, _serverName, request.Method, ex);
-            reply = ErrorReply(request.Id, McpErrorCodes.InternalError, ex.Message, null);
-        }
-        finally
-        {
-            _incoming.TryRemove(request.Id, out _);
-        }
 
-        byte[] payload;
-        try
-        {
-            payload = OutgoingMessages.Serialize(reply, _serverName, request.Method, null);
-        }
-        catch (McpException ex)
-        {
-            // E.g. a client's answer with a string that cannot be written: the upstream still gets an answer.
-            UpstreamConnectionLog.LogServerRequestFailed(_logger, _serverName, request.Method, ex);
-            reply = ErrorReply(request.Id, McpErrorCodes.InternalError, $"the answer to {request.Method} could not be relayed: {ex.Message}", null);
-            payload = OutgoingMessages.Serialize(reply, _serverName, request.Method, null);
-        }
-
+        var payload = ServerRequestAnswers.Serialize(ref reply, request, _serverName, _logger);
         try
         {
             await SendAsync(reply, payload, _lifetime.Token).ConfigureAwait(false);
@@ -575,9 +535,6 @@ public sealed class UpstreamConnection : IAsyncDisposable
     }
 
     private sealed record PendingRequest(TaskCompletionSource<JsonNode?> Reply, string Method);
-
-    private static JsonRpcError ErrorReply(RequestId id, int code, string message, JsonNode? data) =>
-        new() { Id = id, Error = new JsonRpcErrorDetail { Code = code, Message = message, Data = data } };
 
     private void Close(string reason)
     {
