@@ -181,7 +181,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
 
         try
         {
-            return descriptor.Factory(new HandlerBuildContext(descriptor.Id, config, loggerFactory, problems, LoadDependency));
+            return descriptor.Factory(new HandlerBuildContext(descriptor.Id, config, loggerFactory, problems, LoadDependency, time));
         }
         catch (ConfigException ex)
         {

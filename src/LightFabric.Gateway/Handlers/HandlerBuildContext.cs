@@ -6,7 +6,7 @@ namespace LightFabric.Gateway.Handlers;
 /// <summary>What a handler factory gets: its resolved config file, and a place to report problems.</summary>
 public sealed class HandlerBuildContext(
     string handlerId, LoadedConfig? config, ILoggerFactory loggerFactory, List<ConfigProblem> problems,
-    Func<string, LoadedConfig?>? loadOther = null)
+    Func<string, LoadedConfig?>? loadOther = null, TimeProvider? time = null)
 {
     public string HandlerId { get; } = handlerId;
 
@@ -14,6 +14,9 @@ public sealed class HandlerBuildContext(
     public LoadedConfig? Config { get; } = config;
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory;
+
+    /// <summary>The runtime's clock (token expiry, key refresh limits, caches).</summary>
+    public TimeProvider Time { get; } = time ?? TimeProvider.System;
 
     public void Problem(string key, string message) =>
         problems.Add(new ConfigProblem(message, Config is null ? null : FileName, key));
@@ -63,7 +66,7 @@ public sealed class HandlerBuildContext(
     /// handler's own config file, the same problem list.
     /// </summary>
     public HandlerBuildContext For(string handlerId, string configFile) =>
-        new(handlerId, LoadOther(configFile), LoggerFactory, problems, loadOther);
+        new(handlerId, LoadOther(configFile), LoggerFactory, problems, loadOther, Time);
 
     private string FileName => Config!.Name.Contains('.') ? Config.Name : Config.Name + ".yml";
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Security;
@@ -21,13 +20,16 @@ public sealed class JwksKeyStore : IDisposable
     private readonly TimeSpan _minInterval;
     private readonly HttpClient _http;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly object _gate = new();
-    private volatile JsonWebKeySet? _keys;
+    private volatile SigningKeySet? _keys;
     private Task<RefreshResult>? _inFlight;
     private long _lastAttempt = long.MinValue;
 
-    public JwksKeyStore(OAuthKeyConfig config, TimeSpan minInterval, ILogger logger)
+    /// <param name="time">The clock of the refresh rate limit; the system clock when null.</param>
+    public JwksKeyStore(OAuthKeyConfig config, TimeSpan minInterval, ILogger logger, TimeProvider? time = null)
     {
+        _time = time ?? TimeProvider.System;
         _config = config;
         _minInterval = minInterval;
         _logger = logger;
@@ -65,7 +67,7 @@ public sealed class JwksKeyStore : IDisposable
         }
 
         var result = await RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new KeyLookup(result.Keys ?? JsonWebKeySet.Empty, result.Error);
+        return new KeyLookup(result.Keys ?? SigningKeySet.Empty, result.Error);
     }
 
     /// <summary>
@@ -75,7 +77,7 @@ public sealed class JwksKeyStore : IDisposable
     public async ValueTask<KeyLookup> RefreshForUnknownKeyAsync(CancellationToken cancellationToken)
     {
         var result = await RefreshAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new KeyLookup(result.Keys ?? _keys ?? JsonWebKeySet.Empty, result.Error);
+        return new KeyLookup(result.Keys ?? _keys ?? SigningKeySet.Empty, result.Error);
     }
 
     private Task<RefreshResult> RefreshAsync()
@@ -87,8 +89,8 @@ public sealed class JwksKeyStore : IDisposable
                 return running;
             }
 
-            var now = Stopwatch.GetTimestamp();
-            if (_lastAttempt != long.MinValue && Stopwatch.GetElapsedTime(_lastAttempt, now) < _minInterval)
+            var now = _time.GetTimestamp();
+            if (_lastAttempt != long.MinValue && _time.GetElapsedTime(_lastAttempt, now) < _minInterval)
             {
                 return Task.FromResult(new RefreshResult(_keys, _keys is null ? "the key server failed recently; the next attempt is rate-limited" : null));
             }
@@ -121,7 +123,7 @@ public sealed class JwksKeyStore : IDisposable
 
             var body = await response.Content.ReadAsByteArrayAsync().ConfigureAwait(false);
             var skipped = new List<string>();
-            var keys = JsonWebKeySet.Parse(body, skipped);
+            var keys = SigningKeySet.Parse(body, skipped);
             foreach (var reason in skipped)
             {
                 _logger.LogWarning("JWKS {Url}: {Reason}; the key is not used", url, reason);
@@ -178,8 +180,8 @@ public sealed class JwksKeyStore : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private sealed record RefreshResult(JsonWebKeySet? Keys, string? Error);
+    private sealed record RefreshResult(SigningKeySet? Keys, string? Error);
 }
 
 /// <param name="Error">Why the key server could not be read, when it could not.</param>
-public readonly record struct KeyLookup(JsonWebKeySet Keys, string? Error);
+public readonly record struct KeyLookup(SigningKeySet Keys, string? Error);

@@ -1,6 +1,8 @@
-using System.Text;
+using System.Buffers.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 
 namespace LightFabric.Gateway.Security;
 
@@ -40,13 +42,16 @@ public readonly record struct JwtValidation(VerifiedToken? Token, JwtFailureKind
 }
 
 /// <summary>
-/// Verifies compact JWS access tokens: the signature with a JWKS key chosen by <c>kid</c> and pinned to its
-/// key type, then <c>exp</c>/<c>nbf</c> with clock skew, <c>iss</c> and <c>aud</c>. Signature checks use
-/// System.Security.Cryptography; nothing here implements a cryptographic primitive.
+/// Verifies compact JWS access tokens: the algorithm against the accepted list (no <c>none</c>, no HMAC), no
+/// <c>crit</c> header, the signature with a JWKS key chosen by <c>kid</c> and pinned to its key type
+/// (Microsoft.IdentityModel's <see cref="JsonWebTokenHandler"/> checks it), then <c>exp</c>/<c>nbf</c> with clock
+/// skew, <c>iss</c> and <c>aud</c>, each refusal with its own message.
 /// </summary>
 public sealed class JwtValidator(SecurityConfig config, JwksKeyStore keys, TimeProvider time)
 {
     private const int MaxTokenLength = 16 * 1024;
+
+    private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
     private readonly HashSet<string> _audiences = config.Audience.Where(a => a.Length > 0).ToHashSet(StringComparer.Ordinal);
     private readonly string? _issuer = string.IsNullOrWhiteSpace(config.Issuer) ? null : config.Issuer.Trim();
@@ -65,16 +70,17 @@ public sealed class JwtValidator(SecurityConfig config, JwksKeyStore keys, TimeP
             return JwtValidation.Fail(JwtFailureKind.Malformed, "The token is not a signed JWT (header.payload.signature).");
         }
 
+        JsonWebToken parsed;
         JsonObject header;
         JsonObject claims;
-        byte[] signature;
         try
         {
-            header = JsonNode.Parse(SigningKey.Base64UrlDecode(parts[0])) as JsonObject ?? throw new FormatException();
-            claims = JsonNode.Parse(SigningKey.Base64UrlDecode(parts[1])) as JsonObject ?? throw new FormatException();
-            signature = SigningKey.Base64UrlDecode(parts[2]);
+            parsed = new JsonWebToken(token);
+            header = JsonNode.Parse(Base64Url.DecodeFromChars(parts[0])) as JsonObject ?? throw new FormatException();
+            claims = JsonNode.Parse(Base64Url.DecodeFromChars(parts[1])) as JsonObject ?? throw new FormatException();
+            _ = Base64Url.DecodeFromChars(parts[2]);
         }
-        catch (Exception ex) when (ex is FormatException or JsonException)
+        catch (Exception ex) when (ex is FormatException or JsonException or ArgumentException or SecurityTokenMalformedException)
         {
             return JwtValidation.Fail(JwtFailureKind.Malformed, "The token's header or payload is not base64url-encoded JSON.");
         }
@@ -113,8 +119,7 @@ public sealed class JwtValidator(SecurityConfig config, JwksKeyStore keys, TimeP
                     : $"No signing key with id '{kid}' is published by the authorization server.");
         }
 
-        var signed = Encoding.ASCII.GetBytes(token.AsSpan(0, parts[0].Length + 1 + parts[1].Length).ToString());
-        if (!candidates.Any(key => key.Verify(alg, signed, signature)))
+        if (!await SignatureVerifiesAsync(parsed, alg, candidates).ConfigureAwait(false))
         {
             return JwtValidation.Fail(JwtFailureKind.Signature, "The token's signature does not verify.");
         }
@@ -122,7 +127,30 @@ public sealed class JwtValidator(SecurityConfig config, JwksKeyStore keys, TimeP
         return CheckClaims(claims);
     }
 
-    private List<SigningKey> Select(JsonWebKeySet set, string? kid, string alg)
+    /// <summary>
+    /// The signature check, by Microsoft.IdentityModel, with the candidate keys only and the one algorithm they were
+    /// chosen for. Lifetime, issuer and audience are checked by <see cref="CheckClaims"/>, which words the failures.
+    /// </summary>
+    private static async Task<bool> SignatureVerifiesAsync(JsonWebToken token, string alg, List<SigningKey> candidates)
+    {
+        var parameters = new TokenValidationParameters
+        {
+            IssuerSigningKeys = candidates.Select(k => k.SecurityKey).ToArray(),
+            TryAllIssuerSigningKeys = true,
+            ValidAlgorithms = [alg],
+            RequireSignedTokens = true,
+            RequireExpirationTime = false,
+            ValidateLifetime = false,
+            ValidateIssuer = false,
+            ValidateAudience = false,
+            ValidateIssuerSigningKey = false,
+            ValidateTokenReplay = false,
+        };
+        var result = await Handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
+        return result.IsValid;
+    }
+
+    private List<SigningKey> Select(SigningKeySet set, string? kid, string alg)
     {
         if (kid is not null)
         {

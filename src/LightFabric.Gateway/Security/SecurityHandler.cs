@@ -29,7 +29,7 @@ public sealed class SecurityHandler : IGatewayHandler, IActivatableHandler
         time ??= TimeProvider.System;
         _config = config;
         _logger = logger;
-        _keys = new JwksKeyStore(keyConfig, TimeSpan.FromSeconds(Math.Max(0, config.Jwt.KeyRefreshMinIntervalSeconds)), logger);
+        _keys = new JwksKeyStore(keyConfig, TimeSpan.FromSeconds(Math.Max(0, config.Jwt.KeyRefreshMinIntervalSeconds)), logger, time);
         _validator = new JwtValidator(config, _keys, time);
         _cache = new VerifiedTokenCache(config.EnableJwtCache ? config.JwtCacheFullSize : 0, time);
         _metadata = CreateMetadata(config);
@@ -104,7 +104,7 @@ public sealed class SecurityHandler : IGatewayHandler, IActivatableHandler
             }
         }
 
-        return new SecurityHandler(config, keyConfig, logger);
+        return new SecurityHandler(config, keyConfig, logger, context.Time);
     }
 
     public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
