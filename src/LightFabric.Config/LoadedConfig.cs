@@ -14,6 +14,9 @@ public sealed record LoadedConfig(string Name, string Provenance, ConfigLayer La
     /// <summary>Binds the values to a typed configuration record; errors name this file and the key path.</summary>
     public T Bind<T>() => ConfigBinder.Bind<T>(Values, Name, SecretPaths);
 
+    /// <summary>Like <see cref="Bind{T}"/>, reporting every key that does not bind into <paramref name="problems"/> (left at its default).</summary>
+    public T BindEach<T>(List<ConfigProblem> problems) => ConfigBinder.BindEach<T>(Values, Name, SecretPaths, problems);
+
     /// <summary>Key paths whose value a placeholder brought in from values or the environment, and from where.</summary>
     public IReadOnlyDictionary<string, ValueOrigin> Origins { get; init; } = new Dictionary<string, ValueOrigin>();
 

@@ -185,5 +185,23 @@ public class ConfigBinderTests
         Assert.Null(ConfigBinder.Structured(null));
     }
 
+    [Fact]
+    public void Binding_key_by_key_reports_every_key_that_does_not_bind_and_keeps_the_others()
+    {
+        var problems = new List<ConfigProblem>();
+        var yaml = "httpPort: lots\nenableHttp: maybe\nip: 10.0.0.2\nrouteList:\n  - {path: /a, methods: [GET]}\n  - {path: [x]}\nunknown: 1";
+        var settings = ConfigBinder.BindEach<ServerSettings>((JsonObject)Parse(yaml)!, "server.yml", null, problems);
+
+        Assert.Equal(
+            ["server.yml: httpPort: expected a whole number, got 'lots'", "server.yml: enableHttp: expected true or false, got 'maybe'"],
+            problems.Take(2).Select(p => p.ToString()));
+        Assert.Equal(3, problems.Count);
+        Assert.StartsWith("server.yml: routeList[1].path: ", problems[2].ToString());
+        Assert.Equal("10.0.0.2", settings.Ip);
+        Assert.Equal(8080, settings.HttpPort);
+        Assert.True(settings.EnableHttp);
+        Assert.Empty(settings.RouteList);
+    }
+
     private static JsonNode? Parse(string yaml) => ConfigYaml.Parse(yaml, "test.yml");
 }

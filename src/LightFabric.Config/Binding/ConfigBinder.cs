@@ -45,6 +45,42 @@ public static class ConfigBinder
         return result ?? throw new ConfigException($"is empty; expected {typeof(T).Name}", fileName);
     }
 
+    /// <summary>
+    /// Binds a map to a record key by key: every top-level key that does not bind is reported (all of them, not only
+    /// the first) and left at the record's default, so validators can still report what is wrong elsewhere.
+    /// </summary>
+    internal static T BindEach<T>(JsonObject node, string fileName, IReadOnlySet<string>? secretPaths, List<ConfigProblem> problems)
+    {
+        var typeInfo = Options.GetTypeInfo(typeof(T));
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            throw new InvalidOperationException($"{typeof(T).Name} is not a record of keys");
+        }
+
+        var bindable = new JsonObject();
+        foreach (var (key, value) in node)
+        {
+            if (!typeInfo.Properties.Any(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)))
+            {
+                // Unknown keys are reported by the key check; binding ignores them.
+                continue;
+            }
+
+            var single = new JsonObject { [key] = value?.DeepClone() };
+            try
+            {
+                Bind<T>(single, fileName, secretPaths);
+                bindable[key] = single[key]?.DeepClone();
+            }
+            catch (ConfigException ex)
+            {
+                problems.AddRange(ex.Problems);
+            }
+        }
+
+        return Bind<T>(bindable, fileName, secretPaths);
+    }
+
     /// <summary>A YAML list, a JSON-array (or YAML flow) string, or a comma list, as strings; null or empty is [].</summary>
     public static IReadOnlyList<string> StringList(JsonNode? node)
     {

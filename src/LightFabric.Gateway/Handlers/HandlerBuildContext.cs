@@ -23,6 +23,9 @@ public sealed class HandlerBuildContext(
 
     public T Bind<T>() where T : new() => Config is null ? new T() : Config.Bind<T>();
 
+    /// <summary>Binds the file key by key: every key that does not bind is reported here and left at its default.</summary>
+    public T BindEach<T>() where T : new() => Config is null ? new T() : Config.BindEach<T>(problems);
+
     /// <summary>
     /// A true/false key of <paramref name="node"/> (a YAML boolean or the text true/false, any case); missing gives
     /// <paramref name="fallback"/>, anything else is a problem reported at <paramref name="keyPath"/> (default: the key).

@@ -22,8 +22,7 @@ public sealed record ApiKeyRule(string PathPrefix, string HeaderName, string Api
 public sealed class ApiKeyHandler : IGatewayHandler
 {
     /// <summary>What <see cref="Create(HandlerBuildContext, bool)"/> reads.</summary>
-    internal static readonly ConfigKeys Keys = ConfigKeys.Map(
-        "enabled", "hashEnabled", ("pathPrefixAuths", ConfigKeys.ListOf(ConfigKeys.Map("pathPrefix", "headerName", "apiKey"))));
+    internal static readonly ConfigKeys Keys = ConfigKeys.For<ApiKeyConfig>();
 
     public static readonly HandlerDescriptor Descriptor = new("apikey", ["api-key"], "apikey", Create) { Keys = Keys };
 
@@ -45,48 +44,8 @@ public sealed class ApiKeyHandler : IGatewayHandler
     /// <param name="forceEnabled">For unified-security, which decides itself where the handler applies.</param>
     internal static ApiKeyHandler Create(HandlerBuildContext context, bool forceEnabled)
     {
-        var values = context.Config?.Values ?? [];
-        var enabledInFile = context.Flag(values, "enabled", true);
-        var enabled = forceEnabled || enabledInFile;
-        var hashed = context.Flag(values, "hashEnabled", false);
-        var rules = new List<ApiKeyRule>();
-        var node = ConfigBinder.Structured(values["pathPrefixAuths"]);
-        if (node is JsonArray entries)
-        {
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var key = $"pathPrefixAuths[{i}]";
-                var prefix = Text(entries[i]?["pathPrefix"]);
-                var header = Text(entries[i]?["headerName"]);
-                var apiKey = Text(entries[i]?["apiKey"]);
-                if (prefix is null || !prefix.StartsWith('/'))
-                {
-                    context.Problem($"{key}.pathPrefix", "is required and must start with '/'");
-                }
-                else if (string.IsNullOrWhiteSpace(header))
-                {
-                    context.Problem($"{key}.headerName", "is required (e.g. x-api-key)");
-                }
-                else if (string.IsNullOrEmpty(apiKey))
-                {
-                    context.Problem($"{key}.apiKey", "is required");
-                }
-                else if (hashed && !ApiKeyHash.TryParse(apiKey, out _))
-                {
-                    context.Problem($"{key}.apiKey", "must be iterations:saltHex:hashHex when hashEnabled is true");
-                }
-                else
-                {
-                    rules.Add(new ApiKeyRule(prefix, header, apiKey));
-                }
-            }
-        }
-        else if (node is not null && !(node is JsonValue v && v.GetValueKind() == JsonValueKind.String && v.GetValue<string>().Trim().Length == 0))
-        {
-            context.Problem("pathPrefixAuths", "must be a list of {pathPrefix, headerName, apiKey}");
-        }
-
-        return new ApiKeyHandler(enabled, hashed, rules);
+        var config = context.BindEach<ApiKeyConfig>();
+        return new ApiKeyHandler(forceEnabled || config.Enabled, config.HashEnabled, ApiKeyConfigValidator.Rules(config, context.Problem));
     }
 
     public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
@@ -130,7 +89,6 @@ public sealed class ApiKeyHandler : IGatewayHandler
         return CryptographicOperations.FixedTimeEquals(computed, hash.Hash);
     }
 
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
 }
 
 /// <summary>light-4j's stored key format: <c>iterations:saltHex:hashHex</c> (PBKDF2-HMAC-SHA1).</summary>

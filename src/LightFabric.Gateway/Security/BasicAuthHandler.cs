@@ -23,13 +23,12 @@ public sealed record BasicUser(string Username, string Password, IReadOnlyList<s
 /// </summary>
 public sealed class BasicAuthHandler : IGatewayHandler
 {
-    /// <summary>What <see cref="Create(HandlerBuildContext, bool)"/> reads; enableAD is accepted for light-4j files and unused.</summary>
-    internal static readonly ConfigKeys Keys = ConfigKeys.Map(
-        "enabled", "enableAD", "allowAnonymous", "allowBearerToken", ("users", ConfigKeys.ListOf(ConfigKeys.Map("username", "password", "paths"))));
+    /// <summary>What <see cref="Create(HandlerBuildContext, bool)"/> reads.</summary>
+    internal static readonly ConfigKeys Keys = ConfigKeys.For<BasicAuthConfig>();
 
     public static readonly HandlerDescriptor Descriptor = new("basic-auth", ["basic"], "basic-auth", Create) { Keys = Keys };
 
-    private const string Anonymous = "anonymous";
+    private const string Anonymous = BasicAuthConfigValidator.Anonymous;
     private readonly bool _enabled;
     private readonly bool _allowAnonymous;
     private readonly bool _allowBearer;
@@ -50,31 +49,9 @@ public sealed class BasicAuthHandler : IGatewayHandler
     /// <param name="forceEnabled">For unified-security, which decides itself where the handler applies.</param>
     internal static BasicAuthHandler Create(HandlerBuildContext context, bool forceEnabled)
     {
-        var values = context.Config?.Values ?? [];
-        var users = new List<BasicUser>();
-        if (ConfigBinder.Structured(values["users"]) is JsonArray entries)
-        {
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var name = Text(entries[i]?["username"]);
-                var password = Text(entries[i]?["password"]);
-                if (name is null)
-                {
-                    context.Problem($"users[{i}].username", "is required");
-                    continue;
-                }
-
-                if (password is null && name != Anonymous)
-                {
-                    context.Problem($"users[{i}].password", $"is required for user '{name}'");
-                    continue;
-                }
-
-                users.Add(new BasicUser(name, password ?? "", ConfigBinder.StringList(entries[i]?["paths"])));
-            }
-        }
-
-        return new BasicAuthHandler(forceEnabled || context.Flag(values, "enabled", false), context.Flag(values, "allowAnonymous", false), context.Flag(values, "allowBearerToken", false), users);
+        var config = context.BindEach<BasicAuthConfig>();
+        return new BasicAuthHandler(forceEnabled || config.Enabled, config.AllowAnonymous, config.AllowBearerToken,
+            BasicAuthConfigValidator.Users(config, context.Problem));
     }
 
     public async ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange)
@@ -156,5 +133,4 @@ public sealed class BasicAuthHandler : IGatewayHandler
     }
 
 
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) && text.Length > 0 ? text : null;
 }
