@@ -20,8 +20,7 @@ public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandle
 {
     public static readonly HandlerDescriptor Descriptor = new("unified-security", ["unified"], "unified-security", Create)
     {
-        Keys = ConfigKeys.Map(
-            "enabled", "anonymousPrefixes", ("pathPrefixAuths", ConfigKeys.ListOf(ConfigKeys.Map("prefix", "jwt", "apikey", "basic", "sjwt", "swt")))),
+        Keys = ConfigKeys.For<UnifiedSecurityConfig>(),
     };
 
     private readonly bool _enabled;
@@ -48,46 +47,13 @@ public sealed class UnifiedSecurityHandler : IGatewayHandler, IActivatableHandle
 
     private static UnifiedSecurityHandler Create(HandlerBuildContext context)
     {
-        var values = context.Config?.Values ?? [];
-        var enabled = context.Flag(values, "enabled", true);
-        var anonymous = ConfigBinder.StringList(values["anonymousPrefixes"]).ToArray();
-        var prefixes = new List<UnifiedPrefix>();
-        if (ConfigBinder.Structured(values["pathPrefixAuths"]) is JsonArray entries)
-        {
-            for (var i = 0; i < entries.Count; i++)
-            {
-                var key = $"pathPrefixAuths[{i}]";
-                var entry = entries[i] as JsonObject ?? [];
-                var prefix = entry["prefix"] is JsonValue p && p.TryGetValue<string>(out var text) ? text : null;
-                if (prefix is null || !prefix.StartsWith('/'))
-                {
-                    context.Problem($"{key}.prefix", "is required and must start with '/'");
-                    continue;
-                }
-
-                foreach (var unsupported in (string[])["sjwt", "swt"])
-                {
-                    if (context.Flag(entry, unsupported, false, $"{key}.{unsupported}"))
-                    {
-                        context.Problem($"{key}.{unsupported}", $"{unsupported.ToUpperInvariant()} tokens are not supported by this build; use jwt, apikey or basic");
-                    }
-                }
-
-                var methods = new UnifiedPrefix(prefix, context.Flag(entry, "basic", false, $"{key}.basic"), context.Flag(entry, "jwt", false, $"{key}.jwt"), context.Flag(entry, "apikey", false, $"{key}.apikey"));
-                if (!methods.Basic && !methods.Jwt && !methods.ApiKey)
-                {
-                    context.Problem(key, $"prefix {prefix} enables no method; set jwt, apikey and/or basic to true (or list it in anonymousPrefixes)");
-                    continue;
-                }
-
-                prefixes.Add(methods);
-            }
-        }
-
+        var config = context.BindEach<UnifiedSecurityConfig>();
+        var anonymous = config.AnonymousPrefixes.ToArray();
+        var prefixes = UnifiedSecurityConfigValidator.Prefixes(config, context.Problem);
         var jwt = prefixes.Any(p => p.Jwt) ? SecurityHandler.Create(context.For("security", "security")) : null;
         var apiKey = prefixes.Any(p => p.ApiKey) ? ApiKeyHandler.Create(context.For("apikey", "apikey"), forceEnabled: true) : null;
         var basic = prefixes.Any(p => p.Basic) ? BasicAuthHandler.Create(context.For("basic-auth", "basic-auth"), forceEnabled: true) : null;
-        return new UnifiedSecurityHandler(enabled, anonymous, prefixes.ToArray(), jwt, apiKey, basic,
+        return new UnifiedSecurityHandler(config.Enabled, anonymous, prefixes.ToArray(), jwt, apiKey, basic,
             context.LoggerFactory.CreateLogger("LightFabric.Gateway.Security"));
     }
 
