@@ -40,7 +40,7 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
         var endpointEvent = Encoding.UTF8.GetBytes($"event: endpoint\ndata: {messages}\n\n");
         try
         {
-            await SessionEventStream.RunAsync(http, session, options.KeepAliveInterval, endpointEvent).ConfigureAwait(false);
+            await SessionEventStream.RunAsync(http, session, options.KeepAliveInterval, endpointEvent, streamable.Stopping.Of(http)).ConfigureAwait(false);
         }
         finally
         {
@@ -112,7 +112,7 @@ public sealed class LegacySseEndpoint(StreamableHttpOptions options, McpSessionS
         }
 
         // Answered on the event stream after this POST is done, so the request is copied out of the recycled context.
-        _ = RunAsync(RequestHeaders.CopyOf(http.Request.Headers), HostStopping.Of(http), caller, session, message);
+        _ = RunAsync(RequestHeaders.CopyOf(http.Request.Headers), streamable.Stopping.Of(http), caller, session, message);
     }
 
     private async Task RunAsync(RequestHeaders headers, CancellationToken stopping, McpCaller caller, McpSession session, IncomingMessage message)

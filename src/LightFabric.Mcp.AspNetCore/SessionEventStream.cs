@@ -11,11 +11,10 @@ namespace LightFabric.Mcp.AspNetCore;
 /// </summary>
 public static class SessionEventStream
 {
-
     /// <param name="preamble">Written first (the legacy transport's endpoint event), or null.</param>
-    public static async Task RunAsync(HttpContext http, McpSession session, TimeSpan keepAliveInterval, byte[]? preamble)
+    /// <param name="stopping">The host's stopping signal.</param>
+    public static async Task RunAsync(HttpContext http, McpSession session, TimeSpan keepAliveInterval, byte[]? preamble, CancellationToken stopping)
     {
-        var stopping = HostStopping.Of(http);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, session.Closed, stopping);
         try
         {

@@ -24,6 +24,8 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
 
     public StreamableHttpOptions Options => options;
 
+    internal HostStopping Stopping { get; } = new();
+
     public Task HandleAsync(HttpContext http, McpCaller caller)
     {
         if (McpAdmission.Rejection(http, options) is { } rejection)
@@ -160,7 +162,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
         try
         {
             var result = await handler.HandleRequestAsync(new McpRequest(session, caller, message.Id, message.Method!, message.Params, new RequestHeaders(http.Request.Headers), related,
-                    http.RequestAborted, HostStopping.Of(http)), cts.Token)
+                    http.RequestAborted, Stopping.Of(http)), cts.Token)
                 .ConfigureAwait(false);
             if (related.Started)
             {
@@ -299,7 +301,7 @@ public sealed class StreamableHttpEndpoint(StreamableHttpOptions options, McpSes
             return;
         }
 
-        await SessionEventStream.RunAsync(http, session, options.KeepAliveInterval, preamble: null).ConfigureAwait(false);
+        await SessionEventStream.RunAsync(http, session, options.KeepAliveInterval, preamble: null, Stopping.Of(http)).ConfigureAwait(false);
     }
 
     private async Task DeleteAsync(HttpContext http, McpCaller caller)
