@@ -28,6 +28,27 @@ public sealed record RouteSettings
     public IReadOnlyList<string> Methods { get; init; } = [];
 }
 
+public sealed record ToolEntry
+{
+    [ConfigAlias("target_host")]
+    public string? TargetHost { get; init; }
+
+    public ChainEntry Chain { get; init; } = new();
+
+    public RouteSettings Route { get; init; } = new() { Path = "/default" };
+}
+
+[ConfigShorthand("exec")]
+public sealed record ChainEntry
+{
+    public IReadOnlyList<string>? Exec { get; init; }
+}
+
+public sealed record ToolFile
+{
+    public IReadOnlyList<ToolEntry> Tools { get; init; } = [];
+}
+
 public class ConfigBinderTests
 {
     [Fact]
@@ -186,21 +207,68 @@ public class ConfigBinderTests
     }
 
     [Fact]
-    public void Binding_key_by_key_reports_every_key_that_does_not_bind_and_keeps_the_others()
+    public void Binding_key_by_key_reports_every_value_that_does_not_bind_and_keeps_the_others()
     {
         var problems = new List<ConfigProblem>();
-        var yaml = "httpPort: lots\nenableHttp: maybe\nip: 10.0.0.2\nrouteList:\n  - {path: /a, methods: [GET]}\n  - {path: [x]}\nunknown: 1";
+        var yaml = "httpPort: lots\nenableHttp: maybe\nip: 10.0.0.2\nrouteList:\n  - {path: /a, methods: [GET]}\n  - {path: [x], methods: [PUT]}\n  - 7\n  - {path: /c, methods: {a: 1}}\nunknown: 1";
         var settings = ConfigBinder.BindEach<ServerSettings>((JsonObject)Parse(yaml)!, "server.yml", null, problems);
 
         Assert.Equal(
             ["server.yml: httpPort: expected a whole number, got 'lots'", "server.yml: enableHttp: expected true or false, got 'maybe'"],
             problems.Take(2).Select(p => p.ToString()));
-        Assert.Equal(3, problems.Count);
+        Assert.Equal(5, problems.Count);
         Assert.StartsWith("server.yml: routeList[1].path: ", problems[2].ToString());
+        Assert.StartsWith("server.yml: routeList[2]: ", problems[3].ToString());
+        Assert.StartsWith("server.yml: routeList[3].methods: ", problems[4].ToString());
         Assert.Equal("10.0.0.2", settings.Ip);
         Assert.Equal(8080, settings.HttpPort);
         Assert.True(settings.EnableHttp);
-        Assert.Empty(settings.RouteList);
+
+        // Within a list only the failing value is gone: the entries keep their places and their other values.
+        Assert.Equal(4, settings.RouteList.Count);
+        Assert.Equal(("/a", "GET"), (settings.RouteList[0].Path, settings.RouteList[0].Methods.Single()));
+        Assert.Equal("PUT", settings.RouteList[1].Methods.Single());
+        Assert.Null(settings.RouteList[2]);
+        Assert.Equal("/c", settings.RouteList[3].Path);
+    }
+
+    [Fact]
+    public void A_list_of_numbers_with_a_bad_entry_is_reported_and_left_at_its_default()
+    {
+        var problems = new List<ConfigProblem>();
+        var settings = ConfigBinder.BindEach<ServerSettings>((JsonObject)Parse("ports: [1, x, 3]\nip: 10.0.0.3")!, "server.yml", null, problems);
+
+        Assert.Equal("server.yml: ports[1]: expected a whole number, got 'x'", Assert.Single(problems).ToString());
+        Assert.Empty(settings.Ports);
+        Assert.Equal("10.0.0.3", settings.Ip);
+    }
+
+    [Fact]
+    public void Aliases_shorthand_forms_JSON_text_and_empty_blocks_bind_at_any_depth()
+    {
+        var yaml = """
+            tools: '[{"target_host": "http://a", "chain": ["x", "y"], "route": ""},
+                     {"targetHost": "http://b", "target_host": "http://ignored", "chain": {"exec": ["z"]}, "route": "{\"path\": \"/r\"}"}]'
+            """;
+        var problems = new List<ConfigProblem>();
+        var file = ConfigBinder.BindEach<ToolFile>((JsonObject)Parse(yaml)!, "tools.yml", null, problems);
+
+        Assert.Empty(problems);
+        Assert.Equal(["http://a", "http://b"], file.Tools.Select(t => t.TargetHost));
+        Assert.Equal(["x", "y"], file.Tools[0].Chain.Exec);
+        Assert.Equal(["z"], file.Tools[1].Chain.Exec);
+        Assert.Equal(["/default", "/r"], file.Tools.Select(t => t.Route.Path));
+        var bound = ConfigBinder.Bind<ToolFile>(Parse(yaml), "tools.yml");
+        Assert.Equal(["http://a", "http://b"], bound.Tools.Select(t => t.TargetHost));
+        Assert.Equal(["/default", "/r"], bound.Tools.Select(t => t.Route.Path));
+    }
+
+    [Fact]
+    public void Known_keys_of_a_record_include_its_aliases()
+    {
+        var unknown = ConfigKeys.For<ToolFile>().FindUnknown(Parse("tools:\n  - {target_host: a, targetHots: b}"), "tools.yml");
+
+        Assert.Equal("tools[0].targetHots", Assert.Single(unknown).Key);
     }
 
     private static JsonNode? Parse(string yaml) => ConfigYaml.Parse(yaml, "test.yml");

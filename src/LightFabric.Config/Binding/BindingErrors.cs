@@ -15,7 +15,7 @@ internal static partial class BindingErrors
     public static ConfigProblem Describe(JsonException ex, JsonNode? root, Type target, string fileName, IReadOnlySet<string>? secretPaths)
     {
         var nested = ex as NestedBindingException;
-        var segments = ParsePath((ex.Path ?? "$") + nested?.RelativePath);
+        var segments = PathOf(ex);
         var reported = nested?.OriginalMessage ?? ex.Message;
         var key = string.Concat(segments.Select((s, i) => s.Index is { } index ? $"[{index}]" : i == 0 ? s.Name : "." + s.Name));
         var problemKey = key.Length == 0 ? null : key;
@@ -36,6 +36,10 @@ internal static partial class BindingErrors
         var message = got is null ? expected : $"{expected}, got {got}";
         return new ConfigProblem(message, fileName, problemKey);
     }
+
+    /// <summary>The key path of a binding failure as names and list indexes, nested collection paths included.</summary>
+    public static List<(string? Name, int? Index)> PathOf(JsonException ex) =>
+        ParsePath((ex.Path ?? "$") + (ex as NestedBindingException)?.RelativePath);
 
     private static List<(string? Name, int? Index)> ParsePath(string? path)
     {
@@ -87,7 +91,7 @@ internal static partial class BindingErrors
         return true;
     }
 
-    private static bool TryGetProperty(JsonObject obj, string name, out JsonNode? child)
+    internal static bool TryGetProperty(JsonObject obj, string name, out JsonNode? child)
     {
         if (obj.TryGetPropertyValue(name, out child))
         {

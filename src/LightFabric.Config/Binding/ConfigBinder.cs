@@ -28,6 +28,12 @@ public static class ConfigBinder
             node = new JsonObject();
         }
 
+        if (node is not null)
+        {
+            node = node.DeepClone();
+            WrittenForms.Apply(node, typeof(T));
+        }
+
         T? result;
         try
         {
@@ -46,10 +52,11 @@ public static class ConfigBinder
     }
 
     /// <summary>
-    /// Binds a map to a record key by key: every top-level key that does not bind is reported (all of them, not only
-    /// the first) and left at the record's default, so validators can still report what is wrong elsewhere.
+    /// Binds a map to a record, reporting every value that does not bind (all of them, not only the first) and leaving
+    /// each at its default, so validators can still report what is wrong elsewhere. A failing value inside a list entry
+    /// or a nested map is removed alone; a list entry that does not bind at all is left null (already reported).
     /// </summary>
-    internal static T BindEach<T>(JsonObject node, string fileName, IReadOnlySet<string>? secretPaths, List<ConfigProblem> problems)
+    public static T BindEach<T>(JsonObject node, string fileName, IReadOnlySet<string>? secretPaths, List<ConfigProblem> problems)
     {
         var typeInfo = Options.GetTypeInfo(typeof(T));
         if (typeInfo.Kind != JsonTypeInfoKind.Object)
@@ -57,29 +64,41 @@ public static class ConfigBinder
             throw new InvalidOperationException($"{typeof(T).Name} is not a record of keys");
         }
 
-        var bindable = new JsonObject();
-        foreach (var (key, value) in node)
+        // Each round removes at least one value, so this ends; the bound only guards against a converter that
+        // reports a path the tree does not have.
+        var tree = (JsonObject)node.DeepClone();
+        WrittenForms.Apply(tree, typeof(T));
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        for (var round = 0; round < MaxBindRounds; round++)
         {
-            if (!typeInfo.Properties.Any(p => string.Equals(p.Name, key, StringComparison.OrdinalIgnoreCase)))
-            {
-                // Unknown keys are reported by the key check; binding ignores them.
-                continue;
-            }
-
-            var single = new JsonObject { [key] = value?.DeepClone() };
             try
             {
-                Bind<T>(single, fileName, secretPaths);
-                bindable[key] = single[key]?.DeepClone();
+                return tree.Deserialize<T>(Options) ?? throw new ConfigException($"is empty; expected {typeof(T).Name}", fileName);
             }
-            catch (ConfigException ex)
+            catch (JsonException ex)
             {
-                problems.AddRange(ex.Problems);
+                // A list entry set to null that fails again (a list of numbers) was reported the first time.
+                var path = BindingErrors.PathOf(ex);
+                if (reported.Add(string.Join('/', path)))
+                {
+                    problems.Add(BindingErrors.Describe(ex, tree, typeof(T), fileName, secretPaths));
+                }
+
+                if (!FailedValueRemoval.Remove(tree, path))
+                {
+                    break;
+                }
+            }
+            catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException or FormatException)
+            {
+                throw new ConfigException($"cannot be read as {typeof(T).Name}: {ex.Message}", fileName);
             }
         }
 
-        return Bind<T>(bindable, fileName, secretPaths);
+        return Bind<T>(new JsonObject(), fileName, secretPaths);
     }
+
+    private const int MaxBindRounds = 1000;
 
     /// <summary>A YAML list, a JSON-array (or YAML flow) string, or a comma list, as strings; null or empty is [].</summary>
     public static IReadOnlyList<string> StringList(JsonNode? node)

@@ -188,7 +188,12 @@ public sealed class ConfigKeys
         var known = new Dictionary<string, ConfigKeys>(StringComparer.OrdinalIgnoreCase);
         foreach (var property in info.Properties)
         {
-            known[DisplayName(property)] = For(property.PropertyType);
+            var keys = For(property.PropertyType);
+            known[DisplayName(property)] = keys;
+            foreach (var alias in WrittenForms.Aliases(property))
+            {
+                known[alias] = keys;
+            }
         }
 
         return new ConfigKeys(Shape.Map, known);

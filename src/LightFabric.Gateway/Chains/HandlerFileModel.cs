@@ -7,25 +7,15 @@ namespace LightFabric.Gateway.Chains;
 public sealed record HandlerPathEntry(string Path, string Method, IReadOnlyList<string> Exec, string Key);
 
 /// <summary>
-/// handler.yml as written (after placeholder resolution and the additional* merges), before chains are
-/// expanded. Parsing reports every problem with its key rather than stopping at the first.
+/// handler.yml checked (after placeholder resolution and the additional* merges), before chains are expanded.
+/// Parsing binds <see cref="HandlerFileConfig"/> and reports every problem with its key rather than stopping at the first.
 /// </summary>
 public sealed record HandlerFileModel
 {
     public const string FileName = "handler.yml";
 
-    private static readonly ConfigKeys PathKeys = ConfigKeys.ListOf(ConfigKeys.Map("path", "method", "exec"));
-
-    /// <summary>
-    /// What <see cref="Parse"/> reads; reportHandlerDuration and handlerMetricsLogLevel are accepted for light-4j files.
-    /// A chain is a list or a map with exec.
-    /// </summary>
-    public static readonly ConfigKeys Keys = ConfigKeys.Map(
-        "enabled", "basePath", "handlers", "additionalHandlers", "defaultHandlers", "reportHandlerDuration", "handlerMetricsLogLevel",
-        ("chains", ConfigKeys.MapOf(ConfigKeys.Map("exec"))),
-        ("additionalChains", ConfigKeys.MapOf(ConfigKeys.Map("exec"))),
-        ("paths", PathKeys),
-        ("additionalPaths", PathKeys));
+    /// <summary>The keys handler.yml takes; derived from <see cref="HandlerFileConfig"/>.</summary>
+    public static readonly ConfigKeys Keys = ConfigKeys.For<HandlerFileConfig>();
 
     public bool Enabled { get; init; } = true;
     public string BasePath { get; init; } = "/";
@@ -36,125 +26,75 @@ public sealed record HandlerFileModel
 
     public static HandlerFileModel Parse(JsonObject root, List<ConfigProblem> problems)
     {
+        var config = ConfigBinder.BindEach<HandlerFileConfig>(root, FileName, null, problems);
         var chains = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        ParseChains(root, "chains", chains, problems);
-        ParseChains(root, "additionalChains", chains, problems);
+        AddChains(config.Chains, "chains", chains, problems);
+        AddChains(config.AdditionalChains, "additionalChains", chains, problems);
 
         var paths = new List<HandlerPathEntry>();
-        ParsePaths(root, "paths", paths, problems);
-        ParsePaths(root, "additionalPaths", paths, problems);
+        AddPaths(config.Paths, "paths", paths, problems);
+        AddPaths(config.AdditionalPaths, "additionalPaths", paths, problems);
 
         return new HandlerFileModel
         {
-            Enabled = ReadBool(root, "enabled", true, problems),
-            BasePath = NormalizeBasePath(ReadString(root, "basePath") ?? "/"),
-            Handlers = [.. List(root, "handlers"), .. List(root, "additionalHandlers")],
+            Enabled = config.Enabled,
+            BasePath = NormalizeBasePath(config.BasePath ?? "/"),
+            Handlers = [.. config.Handlers, .. config.AdditionalHandlers],
             Chains = chains,
             Paths = paths,
-            DefaultHandlers = List(root, "defaultHandlers"),
+            DefaultHandlers = config.DefaultHandlers,
         };
     }
 
-    private static IReadOnlyList<string> List(JsonObject root, string key) => ConfigBinder.StringList(root[key]);
-
-    private static void ParseChains(JsonObject root, string key, Dictionary<string, IReadOnlyList<string>> chains, List<ConfigProblem> problems)
+    private static void AddChains(
+        IReadOnlyDictionary<string, HandlerChainConfig?> written, string key, Dictionary<string, IReadOnlyList<string>> chains, List<ConfigProblem> problems)
     {
-        var node = ConfigBinder.Structured(root[key]);
-        if (node is null)
-        {
-            return;
-        }
-
-        if (node is not JsonObject map)
-        {
-            problems.Add(new ConfigProblem($"{key} must be a map of chain name to a list of handler ids", FileName, key));
-            return;
-        }
-
-        foreach (var (name, value) in map)
+        foreach (var (name, chain) in written)
         {
             var chainKey = $"{key}.{name}";
-            // Both the light-4j list form and the {exec: [...]} form are accepted.
-            var items = ConfigBinder.Structured(value) is JsonObject withExec ? withExec["exec"] : value;
-            if (items is null && value is JsonObject)
+            if (chain is { Exec: null })
             {
                 problems.Add(new ConfigProblem("a chain in map form needs an 'exec' list", FileName, chainKey));
                 continue;
             }
 
-            if (!chains.TryAdd(name, ConfigBinder.StringList(items)))
+            if (!chains.TryAdd(name, chain?.Exec ?? []))
             {
                 problems.Add(new ConfigProblem($"chain '{name}' is defined twice (chains and additionalChains)", FileName, chainKey));
             }
         }
     }
 
-    private static void ParsePaths(JsonObject root, string key, List<HandlerPathEntry> paths, List<ConfigProblem> problems)
+    private static void AddPaths(IReadOnlyList<HandlerPathConfig?> written, string key, List<HandlerPathEntry> paths, List<ConfigProblem> problems)
     {
-        var node = ConfigBinder.Structured(root[key]);
-        if (node is null)
-        {
-            return;
-        }
-
-        if (node is not JsonArray array)
-        {
-            problems.Add(new ConfigProblem($"{key} must be a list of {{path, method, exec}} entries", FileName, key));
-            return;
-        }
-
-        for (var i = 0; i < array.Count; i++)
+        for (var i = 0; i < written.Count; i++)
         {
             var entryKey = $"{key}[{i}]";
-            if (array[i] is not JsonObject entry)
+            if (written[i] is not { } entry)
             {
-                problems.Add(new ConfigProblem("each entry needs path, method and exec", FileName, entryKey));
                 continue;
             }
 
-            var path = ReadString(entry, "path");
-            var method = ReadString(entry, "method");
-            var exec = ConfigBinder.StringList(entry["exec"]);
-            if (string.IsNullOrWhiteSpace(path))
+            if (string.IsNullOrWhiteSpace(entry.Path))
             {
                 problems.Add(new ConfigProblem("path is missing", FileName, $"{entryKey}.path"));
             }
 
-            if (string.IsNullOrWhiteSpace(method))
+            if (string.IsNullOrWhiteSpace(entry.Method))
             {
                 problems.Add(new ConfigProblem("method is missing (GET, POST, ...)", FileName, $"{entryKey}.method"));
             }
 
-            if (exec.Count == 0)
+            if (entry.Exec.Count == 0)
             {
                 problems.Add(new ConfigProblem("exec is empty; list the chains or handlers to run", FileName, $"{entryKey}.exec"));
             }
 
-            if (!string.IsNullOrWhiteSpace(path) && !string.IsNullOrWhiteSpace(method))
+            if (!string.IsNullOrWhiteSpace(entry.Path) && !string.IsNullOrWhiteSpace(entry.Method))
             {
-                paths.Add(new HandlerPathEntry(path.Trim(), method.Trim().ToUpperInvariant(), exec, entryKey));
+                paths.Add(new HandlerPathEntry(entry.Path.Trim(), entry.Method.Trim().ToUpperInvariant(), entry.Exec, entryKey));
             }
         }
-    }
-
-    private static string? ReadString(JsonObject node, string key) =>
-        node[key] is JsonValue value ? value.ToString() : null;
-
-    private static bool ReadBool(JsonObject node, string key, bool fallback, List<ConfigProblem> problems)
-    {
-        var value = node[key];
-        if (value is null)
-        {
-            return fallback;
-        }
-
-        if (value is JsonValue v && (v.TryGetValue<bool>(out var b) || bool.TryParse(v.ToString(), out b)))
-        {
-            return b;
-        }
-
-        problems.Add(new ConfigProblem($"expected true or false, got '{value}'", FileName, key));
-        return fallback;
     }
 
     private static string NormalizeBasePath(string basePath)

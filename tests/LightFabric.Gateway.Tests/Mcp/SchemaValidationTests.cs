@@ -134,7 +134,7 @@ public sealed class SchemaValidationTests
         Assert.Contains(problems, p => (p.Key ?? "").EndsWith("schemaValidation.maxSchemaDepth", StringComparison.Ordinal)
             && p.Message.Contains("100000 is above the maximum 256", StringComparison.Ordinal));
         Assert.Contains(problems, p => (p.Key ?? "").EndsWith("schemaValidation.maxValueDepth", StringComparison.Ordinal)
-            && p.Message.Contains("is not a whole number", StringComparison.Ordinal));
+            && p.Message.Contains("expected a whole number, got 'deep'", StringComparison.Ordinal));
         Assert.Contains(problems, p => (p.Key ?? "").EndsWith("tools[0].inputSchema", StringComparison.Ordinal)
             && p.Message.Contains("at most 1024 are accepted", StringComparison.Ordinal));
         Assert.Contains("mcp-router.yml", text, StringComparison.Ordinal);

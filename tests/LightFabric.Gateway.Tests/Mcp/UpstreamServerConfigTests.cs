@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using LightFabric.Gateway.Handlers.Mcp;
+using LightFabric.Gateway.Handlers.Mcp.Config;
 using LightFabric.Mcp.Upstream;
 
 namespace LightFabric.Gateway.Tests.Mcp;

@@ -300,7 +300,7 @@ public sealed class ToolsListVisibilityTests
         Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.mode" && p.Message.Contains("'sometimes' must be none, permission or cel"));
         Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.unknownRuleFallback" && p.Message.Contains("'maybe' must be hidden or visible"));
         Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.maxCelEvaluations" && p.Message.Contains("'-1' must be 0 or more"));
-        Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.maxCacheEntries" && p.Message.Contains("'lots' must be a whole number"));
+        Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.maxCacheEntries" && p.Message.Contains("expected a whole number, got 'lots'"));
         Assert.Contains(error.Problems, p => p.Key == "access-control.toolsListAccessControl.claimMappings");
         Assert.All(error.Problems.Where(p => p.Key!.StartsWith("access-control.toolsListAccessControl", StringComparison.Ordinal)),
             p => Assert.Contains("values.yml: access-control.toolsListAccessControl.", p.ToString()));

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LightFabric.Config;
 using LightFabric.Rules;
 using LightFabric.Rules.Evaluation;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +19,7 @@ namespace LightFabric.Gateway.Handlers.AccessControl;
 /// </summary>
 public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger logger) : IGatewayHandler
 {
-    public static readonly HandlerDescriptor Descriptor = new("access-control", [], "access-control", Create) { Keys = AccessControlSettings.Keys };
+    public static readonly HandlerDescriptor Descriptor = new("access-control", [], "access-control", Create) { Keys = ConfigKeys.For<AccessControlConfig>() };
 
     // Representation headers of the terminal handler's answer that no longer describe a filtered or refused body.
     private static readonly string[] BodyHeaders =

@@ -29,7 +29,7 @@ public sealed class AccessControlRuntime(AccessControlSettings settings, RuleSet
             return null;
         }
 
-        var settings = AccessControlSettings.Read(accessControl.Config.Values, accessControl);
+        var settings = AccessControlConfigValidator.Settings(accessControl.BindEach<AccessControlConfig>(), accessControl.Problem);
         if (!settings.Enabled)
         {
             return null;

@@ -1,4 +1,5 @@
 using LightFabric.Config;
+using LightFabric.Gateway.Handlers.Mcp.Config;
 using LightFabric.Mcp.AspNetCore;
 using LightFabric.Mcp.Routing;
 using LightFabric.Mcp.Server;
@@ -51,7 +52,7 @@ public sealed class McpHandler : IGatewayHandler, IActivatableHandler
     private static McpHandler Create(HandlerBuildContext context, McpRouterHost host)
     {
         var reader = new McpRouterConfigReader(context.Problem);
-        var settings = context.Config is null ? new McpRouterSettings() : reader.Read(context.Config.Values);
+        var settings = context.Config is null ? new McpRouterSettings() : reader.Read(context.Config.Values, context.Config.SecretPaths);
         return new McpHandler(new McpRouter(settings, host, RuleToolCallPolicy.Create(context)), host);
     }
 
