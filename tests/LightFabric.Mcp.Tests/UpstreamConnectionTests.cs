@@ -119,8 +119,16 @@ public sealed class UpstreamConnectionTests(EverythingHttpFixture http) : IClass
         await using var connection = await ConnectScripted();
         using var cts = new CancellationTokenSource();
 
-        var call = connection.RequestAsync(McpMethods.ToolsCall, Call("sleep", new JsonObject { ["ms"] = 30_000 }), cts.Token);
-        await Task.Delay(200);
+        var sleeping = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        connection.NotificationReceived += (method, _) =>
+        {
+            if (method == "notifications/message")
+            {
+                sleeping.TrySetResult();
+            }
+        };
+        var call = connection.RequestAsync(McpMethods.ToolsCall, Call("sleep", new JsonObject { ["ms"] = 30_000, ["announce"] = true }), cts.Token);
+        await sleeping.Task.WaitAsync(TimeSpan.FromSeconds(20));
         await cts.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
 

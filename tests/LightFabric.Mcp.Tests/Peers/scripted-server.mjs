@@ -61,6 +61,8 @@ async function callTool(name, input, id) {
       send({ method: "notifications/message", params: { level: "info", data: "between the garbage" } });
       return text(`echo ${input.message}`);
     case "sleep":
+      // announce: the client learns the call arrived, so it can cancel a call the server is surely working on.
+      if (input.announce) send({ method: "notifications/message", params: { level: "info", data: `sleeping ${input.ms}` } });
       await new Promise((resolve) => setTimeout(resolve, input.ms));
       return text(`slept ${input.ms}`);
     case "soft-fail":
