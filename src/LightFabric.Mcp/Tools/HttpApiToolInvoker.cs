@@ -29,7 +29,7 @@ public sealed class HttpApiToolInvoker(HttpClient client, TimeSpan timeout, int 
         }
 
         using var request = new HttpRequestMessage(method, url);
-        ForwardedHeaders.Copy(callerHeaders, request);
+        ToolRequestHeaders.Copy(callerHeaders, request);
         if (sendsBody)
         {
             request.Content = new StringContent(remaining.ToJsonString(), Encoding.UTF8, "application/json");

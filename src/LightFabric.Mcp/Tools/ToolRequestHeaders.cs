@@ -8,7 +8,7 @@ namespace LightFabric.Mcp.Tools;
 /// regenerates, credentials (the MCP specification forbids passing the caller's token through) and MCP
 /// transport headers, which belong to the gateway's own session.
 /// </summary>
-public static class ForwardedHeaders
+public static class ToolRequestHeaders
 {
     private static readonly HashSet<string> Dropped = new(StringComparer.OrdinalIgnoreCase)
     {
