@@ -44,12 +44,16 @@ for dir in tests/mcp-peers tests/conformance; do
   fi
 done
 
-# The browser test drives Debian's chromium; install it once here when this machine can (it installs it itself too).
-if [ ! -x /usr/bin/chromium ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  phase "apt: installing chromium for the browser test"
-  if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; } >"$work/apt.log" 2>&1; then
+# The browser test drives Debian's chromium and the budget ledger tests a real redis-server; install what is missing
+# once here when this machine can (the tests install them themselves too).
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/redis-server ] || missing+=(redis-server)
+if [ "${#missing[@]}" -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  phase "apt: installing ${missing[*]} for the tests"
+  if ! { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${missing[@]}"; } >"$work/apt.log" 2>&1; then
     tail -n 20 "$work/apt.log"
-    phase "apt: chromium could not be installed here; the browser test will try again and report why"
+    phase "apt: ${missing[*]} could not be installed here; the tests that need them will try again and report why"
   fi
 fi
 

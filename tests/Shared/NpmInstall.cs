@@ -18,21 +18,7 @@ public static class NpmInstall
         }
 
         var hash = Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(directory)), 0, 8);
-        var lockPath = Path.Combine(Path.GetTempPath(), "lightfabric-npm-" + hash + ".lock");
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(10);
-        FileStream? held = null;
-        while (held is null)
-        {
-            try
-            {
-                held = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            }
-            catch (IOException) when (DateTime.UtcNow < deadline)
-            {
-                Thread.Sleep(500);
-            }
-        }
-
+        var held = MachineLock.Acquire("npm-" + hash, TimeSpan.FromMinutes(10));
         using (held)
         {
             if (installed())
