@@ -16,7 +16,7 @@ if (args.Contains(SafetyProbes.DeepChildFlag))
     return SafetyProbes.RunDeepChild();
 }
 
-var options = ParseArgs(args);
+var options = BenchArgs.Parse(args);
 var job = options.GetValueOrDefault("--job") ?? "short";
 var output = options.GetValueOrDefault("--out");
 var command = options.GetValueOrDefault("--command") ?? "bash bench/LightFabric.JsonSchema.Benchmark/run.sh";
@@ -93,23 +93,4 @@ static string SuiteDirectory(string? given)
     }
 
     return full;
-}
-
-static Dictionary<string, string> ParseArgs(string[] args)
-{
-    var result = new Dictionary<string, string>();
-    for (var i = 0; i < args.Length; i++)
-    {
-        if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-        {
-            result[args[i]] = args[i + 1];
-            i++;
-        }
-        else
-        {
-            result[args[i]] = "";
-        }
-    }
-
-    return result;
 }

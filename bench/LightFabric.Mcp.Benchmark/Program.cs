@@ -10,7 +10,7 @@ using LightFabric.Mcp.Benchmark;
 // for idle MCP sessions. See run.sh.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var options = ParseArgs(args);
+var options = BenchArgs.Parse(args);
 var binary = Path.GetFullPath(options.GetValueOrDefault("--binary") ?? throw new ArgumentException("--binary PATH is required"));
 var warmup = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--warmup") ?? "3", CultureInfo.InvariantCulture));
 var duration = TimeSpan.FromSeconds(double.Parse(options.GetValueOrDefault("--duration") ?? "10", CultureInfo.InvariantCulture));
@@ -258,15 +258,4 @@ static async Task WaitForEchoAsync(HttpClient http, Uri endpoint)
     }
 
     await client.DeleteAsync();
-}
-
-static Dictionary<string, string> ParseArgs(string[] args)
-{
-    var result = new Dictionary<string, string>();
-    for (var i = 0; i + 1 < args.Length; i += 2)
-    {
-        result[args[i]] = args[i + 1];
-    }
-
-    return result;
 }

@@ -13,7 +13,7 @@ using LightFabric.Policy.Benchmark;
 // JWT's share from the rules'), measured in one run, interleaved. Then the policy's components in-process. See run.sh.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var options = ParseArgs(args);
+var options = BenchArgs.Parse(args);
 var componentWarmup = TimeSpan.FromSeconds(Number("--component-warmup", 1));
 var componentBatches = (int)Number("--component-batches", 41);
 if (args.Contains("--components"))
@@ -405,24 +405,4 @@ static async Task WaitForAccountsAsync(HttpClient http, Uri endpoint)
     }
 
     await client.DeleteAsync();
-}
-
-
-static Dictionary<string, string> ParseArgs(string[] args)
-{
-    var result = new Dictionary<string, string>();
-    for (var i = 0; i < args.Length; i++)
-    {
-        if (i + 1 < args.Length && !args[i + 1].StartsWith("--", StringComparison.Ordinal))
-        {
-            result[args[i]] = args[i + 1];
-            i++;
-        }
-        else
-        {
-            result[args[i]] = "";
-        }
-    }
-
-    return result;
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
+using LightFabric.Mcp.Benchmark;
 
 // Measures light-gateway startup-to-ready: from process start until the "ready: listening on" log line,
 // which the runtime writes only after config is loaded, the model built and the listeners bound.
-var options = ParseArgs(args);
+var options = BenchArgs.Parse(args);
 var binary = Path.GetFullPath(options.GetValueOrDefault("--binary") ?? throw new ArgumentException("--binary PATH is required"));
 var directory = Path.GetFullPath(options.GetValueOrDefault("--dir") ?? "bench/LightFabric.Startup.Benchmark");
 var runs = int.Parse(options.GetValueOrDefault("--runs") ?? "20", CultureInfo.InvariantCulture);
@@ -82,15 +83,4 @@ static async Task<double> MeasureOnceAsync(string binary, string directory)
     }
 
     return await ready.Task;
-}
-
-static Dictionary<string, string> ParseArgs(string[] args)
-{
-    var result = new Dictionary<string, string>();
-    for (var i = 0; i + 1 < args.Length; i += 2)
-    {
-        result[args[i]] = args[i + 1];
-    }
-
-    return result;
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace LightFabric.Testing;
 
@@ -39,30 +38,13 @@ public static class DebianPackages
 
     private static void Run(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(program);
         start.Environment["DEBIAN_FRONTEND"] = "noninteractive";
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(10)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} took longer than 10 minutes:\n{output}");
-        }
-
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} failed with exit code {process.ExitCode}:\n{output}");
-        }
+        InstallerProcess.Run(start, TimeSpan.FromMinutes(10));
     }
 }

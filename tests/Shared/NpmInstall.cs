@@ -28,35 +28,16 @@ public static class NpmInstall
 
             var npm = FindOnPath(OperatingSystem.IsWindows() ? "npm.cmd" : "npm")
                 ?? throw new InvalidOperationException($"npm was not found on PATH; it is needed once to install {directory}");
-            var start = new ProcessStartInfo(npm)
-            {
-                WorkingDirectory = directory,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
+            var start = new ProcessStartInfo(npm) { WorkingDirectory = directory };
             foreach (var argument in new[] { "ci", "--no-audit", "--no-fund" })
             {
                 start.ArgumentList.Add(argument);
             }
 
-            var output = new StringBuilder();
-            using var process = new Process { StartInfo = start };
-            process.OutputDataReceived += (_, e) => Append(output, e.Data);
-            process.ErrorDataReceived += (_, e) => Append(output, e.Data);
-            process.Start();
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+            InstallerProcess.Run(start, TimeSpan.FromMinutes(5));
+            if (!installed())
             {
-                process.Kill(entireProcessTree: true);
-                throw new TimeoutException($"npm ci in {directory} took longer than 5 minutes:\n{output}");
-            }
-
-            process.WaitForExit();
-            if (process.ExitCode != 0 || !installed())
-            {
-                throw new InvalidOperationException($"npm ci in {directory} failed with exit code {process.ExitCode}:\n{output}");
+                throw new InvalidOperationException($"npm ci in {directory} finished but the packages are still missing");
             }
         }
     }
@@ -66,17 +47,4 @@ public static class NpmInstall
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
-
-    private static void Append(StringBuilder output, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (output)
-        {
-            output.AppendLine(line);
-        }
-    }
 }

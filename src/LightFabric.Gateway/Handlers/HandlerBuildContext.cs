@@ -27,27 +27,6 @@ public sealed class HandlerBuildContext(
     public T BindEach<T>() where T : new() => Config is null ? new T() : Config.BindEach<T>(problems);
 
     /// <summary>
-    /// A true/false key of <paramref name="node"/> (a YAML boolean or the text true/false, any case); missing gives
-    /// <paramref name="fallback"/>, anything else is a problem reported at <paramref name="keyPath"/> (default: the key).
-    /// </summary>
-    public bool Flag(System.Text.Json.Nodes.JsonObject node, string key, bool fallback, string? keyPath = null)
-    {
-        var value = node[key];
-        if (value is null)
-        {
-            return fallback;
-        }
-
-        if (value is System.Text.Json.Nodes.JsonValue v && (v.TryGetValue<bool>(out var flag) || bool.TryParse(v.ToString(), out flag)))
-        {
-            return flag;
-        }
-
-        Problem(keyPath ?? key, $"expected true or false, got '{value.ToJsonString()}'");
-        return fallback;
-    }
-
-    /// <summary>
     /// Another config file the handler depends on (client.yml for the JWKS endpoint), resolved like its own;
     /// null when no layer has it. Problems in that file are reported and give null.
     /// </summary>

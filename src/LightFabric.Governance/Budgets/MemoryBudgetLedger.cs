@@ -22,7 +22,7 @@ public sealed class MemoryBudgetLedger(TimeProvider? time = null) : IBudgetLedge
             var remaining = charge.Account.Limit - spent;
             if (charge.RequestKey is { } key && _requests.ContainsKey(key))
             {
-                return ValueTask.FromResult(new BudgetReservation(ReservationStatus.Replayed, charge, remaining, window));
+                return ValueTask.FromResult(new BudgetReservation(ReservationStatus.Replayed, charge, Math.Max(remaining, 0), window));
             }
 
             if (remaining < charge.Cost)
