@@ -1,0 +1,152 @@
+using Microsoft.Data.Sqlite;
+
+namespace LightFabric.Governance.Budgets;
+
+/// <summary>
+/// The SQLite file behind <see cref="SqliteBudgetLedger"/>: creates its directory and schema on first use, runs work in
+/// one transaction, and turns any SQLite or file failure into a <see cref="BudgetLedgerException"/> naming the file.
+/// </summary>
+internal sealed class SqliteLedgerFile : IDisposable
+{
+    // Spent credits per subject and period start, and charged request keys until they expire (both unix ms, UTC).
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS budget_spent (
+            subject TEXT NOT NULL,
+            window_start INTEGER NOT NULL,
+            spent INTEGER NOT NULL,
+            PRIMARY KEY (subject, window_start)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS budget_requests (
+            request_key TEXT NOT NULL PRIMARY KEY,
+            expires_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE INDEX IF NOT EXISTS budget_requests_expiry ON budget_requests (expires_at);
+        """;
+
+    private readonly string _connectionString;
+    private readonly string _busyTimeout;
+    private readonly Lock _createLock = new();
+
+    // Writers in this process queue here instead of each blocking a thread on SQLite's lock; other processes sharing
+    // the file wait on busy_timeout.
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private volatile bool _created;
+    private volatile bool _disposed;
+
+    public SqliteLedgerFile(string path, TimeSpan lockTimeout)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(lockTimeout, TimeSpan.Zero);
+        Path = System.IO.Path.GetFullPath(path);
+        _busyTimeout = $"PRAGMA busy_timeout = {(long)lockTimeout.TotalMilliseconds};";
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // The driver's own retry on a busy file, in whole seconds (0 would wait for ever).
+            DefaultTimeout = Math.Max(1, (int)Math.Ceiling(lockTimeout.TotalSeconds)),
+        }.ToString();
+    }
+
+    public string Path { get; }
+
+    /// <summary>Runs <paramref name="work"/> in a read transaction (WAL readers never wait for a writer).</summary>
+    public Task<T> ReadAsync<T>(string action, Func<SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
+        RunAsync(action, deferred: true, work, cancellationToken);
+
+    /// <summary>Runs <paramref name="work"/> in a write transaction begun with BEGIN IMMEDIATE, committed only if it returns.</summary>
+    public async Task<T> WriteAsync<T>(string action, Func<SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunAsync(action, deferred: false, work, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Closes the pooled connections, so the file is released.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        using var connection = new SqliteConnection(_connectionString);
+        SqliteConnection.ClearPool(connection);
+    }
+
+    private async Task<T> RunAsync<T>(string action, bool deferred, Func<SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            // Not deferred is BEGIN IMMEDIATE: the write lock is held before anything is read, so no two writers read
+            // the same balance. Disposed without a commit, it rolls back.
+            await using var transaction = connection.BeginTransaction(deferred);
+            var result = await work(transaction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new BudgetLedgerException($"The budget ledger {Path} could not {action}: {ex.Message}", ex);
+        }
+    }
+
+    private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!_created && System.IO.Path.GetDirectoryName(Path) is { Length: > 0 } directory)
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            Execute(connection, _busyTimeout);
+            if (!_created)
+            {
+                // Created on first use, not in the constructor: a gateway whose file cannot be opened yet still starts
+                // and its policy's failMode decides; the next call tries again.
+                lock (_createLock)
+                {
+                    if (!_created)
+                    {
+                        CreateSchema(connection);
+                        _created = true;
+                    }
+                }
+            }
+
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static void CreateSchema(SqliteConnection connection)
+    {
+        // WAL is a property of the file: set once, it holds for every connection and process that opens it.
+        Execute(connection, "PRAGMA journal_mode = WAL;");
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Schema;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
