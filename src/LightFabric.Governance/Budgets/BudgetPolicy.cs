@@ -16,9 +16,14 @@ public sealed class BudgetPolicy(BudgetSettings settings, IBudgetLedger ledger)
 
     /// <param name="subject">Who pays; null for a caller without a budget (anonymous).</param>
     /// <param name="requestKey">Identifies a retry of the same request (see <see cref="BudgetSubjects.RequestKey"/>).</param>
-    public async ValueTask<BudgetDecision> ReserveAsync(string? subject, string toolName, string? requestKey, CancellationToken cancellationToken)
+    public ValueTask<BudgetDecision> ReserveAsync(string? subject, string toolName, string? requestKey, CancellationToken cancellationToken) =>
+        ReserveAsync(subject, Settings.Costs.CostOf(toolName), requestKey, cancellationToken);
+
+    /// <param name="subject">Who pays; null for a caller without a budget (anonymous).</param>
+    /// <param name="cost">What the call costs (a tool's or a route's cost).</param>
+    /// <param name="requestKey">Identifies a retry of the same request (see <see cref="BudgetSubjects.RequestKey"/>).</param>
+    public async ValueTask<BudgetDecision> ReserveAsync(string? subject, long cost, string? requestKey, CancellationToken cancellationToken)
     {
-        var cost = Settings.Costs.CostOf(toolName);
         if (cost == 0)
         {
             return BudgetDecision.Free;

@@ -29,6 +29,23 @@ public sealed record BudgetSettings
 
     public IReadOnlyDictionary<string, BudgetLimit> Limits { get; init; } = new Dictionary<string, BudgetLimit>();
 
+    /// <summary>HTTP route costs; the first entry that matches wins, else the tools' default cost.</summary>
+    public IReadOnlyList<RouteCost> Routes { get; init; } = [];
+
+    /// <summary>What an HTTP request costs.</summary>
+    public long CostOfRoute(string method, string path)
+    {
+        foreach (var route in Routes)
+        {
+            if (route.Matches(method, path))
+            {
+                return route.Cost;
+            }
+        }
+
+        return Costs.DefaultCost;
+    }
+
     /// <summary>The account a subject is charged against, or null when it has no limit (unlimited).</summary>
     public BudgetAccount? AccountOf(string subject)
     {

@@ -1,3 +1,4 @@
+using LightFabric.Governance;
 using LightFabric.Governance.Budgets;
 
 namespace LightFabric.Governance.Tests.Budgets;

@@ -1,4 +1,4 @@
-namespace LightFabric.Governance.Budgets;
+namespace LightFabric.Governance;
 
 /// <summary>What a policy does with a call it would refuse.</summary>
 public enum EnforcementMode
