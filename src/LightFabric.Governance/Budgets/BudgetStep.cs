@@ -7,7 +7,7 @@ namespace LightFabric.Governance.Budgets;
 /// (a call the upstream never received is refunded). A tools/call costs its tool's cost, an HTTP request its route's;
 /// resources, prompts and completions are free.
 /// </summary>
-public sealed class BudgetStep(BudgetPolicy policy, bool receipts) : ICallStep
+public sealed class BudgetStep(BudgetPolicy policy, BudgetSubject subject, bool receipts) : ICallStep
 {
     public const string Name = "budget";
 
@@ -18,9 +18,13 @@ public sealed class BudgetStep(BudgetPolicy policy, bool receipts) : ICallStep
 
     public BudgetPolicy Budget { get; } = policy;
 
+    public BudgetSubject Subject { get; } = subject;
+
     public async ValueTask<StepDecision> EnterAsync(CallContext call, CancellationToken cancellationToken)
     {
-        var decision = await Budget.ReserveAsync(call.Caller.Subject, CostOf(call), call.RequestKey, cancellationToken).ConfigureAwait(false);
+        var payer = Subject.Of(call.Caller);
+        var requestKey = payer is null || call.RequestId is null ? null : BudgetSubjects.RequestKey(payer, call.Target, call.RequestId);
+        var decision = await Budget.ReserveAsync(payer, CostOf(call), requestKey, cancellationToken).ConfigureAwait(false);
         call.SetState(this, decision);
         call.Cost = decision.Cost;
         if (decision.Outcome != BudgetOutcome.Free)

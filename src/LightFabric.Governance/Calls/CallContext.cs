@@ -40,8 +40,14 @@ public sealed class CallContext
 
     public DateTimeOffset Started { get; }
 
-    /// <summary>Identifies a retry of the same request (budgets charge it once); null when the call cannot be retried as such.</summary>
-    public string? RequestKey { get; init; }
+    /// <summary>
+    /// Identifies a retry of the same request (an MCP session and JSON-RPC id): budgets charge it once. Null when a
+    /// call has no such identity (HTTP requests).
+    /// </summary>
+    public string? RequestId { get; init; }
+
+    /// <summary>The layer's own view of the call (the MCP request), for the steps of that layer.</summary>
+    public object? Request { get; init; }
 
     public string? CorrelationId { get; init; }
 

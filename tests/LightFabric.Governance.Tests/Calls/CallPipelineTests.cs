@@ -10,7 +10,10 @@ public sealed class CallPipelineTests
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 3, 10, 0, 0, TimeSpan.Zero));
 
     private CallContext Call(string tool = "search", string? subject = "tok", string? requestKey = null) =>
-        new(CallKind.Mcp, "tools/call", tool, new CallCaller(subject, "abc123abc123", null, null), _clock.GetUtcNow()) { RequestKey = requestKey };
+        new(CallKind.Mcp, "tools/call", tool, Caller(subject), _clock.GetUtcNow()) { RequestId = requestKey };
+
+    private static CallCaller Caller(string? clientId) =>
+        clientId is null ? CallCaller.Anonymous : new CallCaller("abc123abc123", true, new System.Text.Json.Nodes.JsonObject { ["client_id"] = clientId });
 
     [Fact]
     public async Task Steps_decide_in_order_and_leave_in_reverse_and_every_call_is_recorded()
@@ -84,7 +87,7 @@ public sealed class CallPipelineTests
         {
             Costs = new CostTable(1, new Dictionary<string, long> { ["search"] = 4 }),
             DefaultLimit = 10,
-        }, ledger), receipts: true);
+        }, ledger), BudgetSubject.Auto, receipts: true);
         var pipeline = new CallPipeline([budget], [], _clock);
 
         var charged = Call(requestKey: "r1");
@@ -100,7 +103,7 @@ public sealed class CallPipelineTests
         Assert.Equal(6, refused.Remaining);
         Assert.Equal(6, await ledger.RemainingAsync(new BudgetAccount("tok", 10, BudgetPeriod.Total), default));
 
-        var http = new CallContext(CallKind.Http, "GET", "/api/x", new CallCaller("tok", null, null, null), _clock.GetUtcNow());
+        var http = new CallContext(CallKind.Http, "GET", "/api/x", Caller("tok"), _clock.GetUtcNow());
         await pipeline.RunAsync(http, (_, _) => ValueTask.FromResult(1), _ => CallOutcome.Ok, _ => CallOutcome.UpstreamError, default);
         Assert.Equal(1, http.Cost);
     }
@@ -112,7 +115,7 @@ public sealed class CallPipelineTests
         {
             Costs = new CostTable(1, new Dictionary<string, long> { ["search"] = 4 }),
             DefaultLimit = 6,
-        }, new MemoryBudgetLedger(_clock)), receipts: false);
+        }, new MemoryBudgetLedger(_clock)), BudgetSubject.Auto, receipts: false);
         var pipeline = new CallPipeline([budget], [], _clock);
         await pipeline.RunAsync(Call(), (_, _) => ValueTask.FromResult(1), _ => CallOutcome.Ok, _ => CallOutcome.UpstreamError, default);
 
