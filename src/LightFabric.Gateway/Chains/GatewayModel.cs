@@ -1,4 +1,5 @@
 using LightFabric.Gateway.Handlers;
+using LightFabric.Governance.Calls;
 
 namespace LightFabric.Gateway.Chains;
 
@@ -12,8 +13,12 @@ public sealed class GatewayModel(
     IGatewayHandler[] defaultHandlers,
     IReadOnlyDictionary<string, IGatewayHandler> activeHandlers,
     IReadOnlyDictionary<string, IReadOnlyList<string>> chains,
-    ClientFaultLog? clientFaults = null)
+    ClientFaultLog? clientFaults = null,
+    CallPipeline? defaultGovernance = null)
 {
+    /// <summary>The call pipeline of the default chain.</summary>
+    public CallPipeline DefaultGovernance { get; } = defaultGovernance ?? CallPipeline.Empty;
+
     /// <summary>Where client-caused request failures are logged; shared by every model of one gateway.</summary>
     public ClientFaultLog ClientFaults { get; } = clientFaults ?? new ClientFaultLog(Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, TimeProvider.System, ClientFaultLog.DefaultInterval);
 
@@ -38,12 +43,12 @@ public sealed class GatewayModel(
                 Dictionary<string, string>? parameters = null;
                 if (string.Equals(route.Method, method, StringComparison.OrdinalIgnoreCase) && route.Template.TryMatch(path, ref parameters))
                 {
-                    return new ResolvedChain(route.Handlers, path, route.Endpoint, parameters);
+                    return new ResolvedChain(route.Handlers, path, route.Endpoint, parameters, route.Governance);
                 }
             }
         }
 
-        return new ResolvedChain(DefaultHandlers, path ?? requestPath, $"{requestPath}@{method.ToLowerInvariant()}", null);
+        return new ResolvedChain(DefaultHandlers, path ?? requestPath, $"{requestPath}@{method.ToLowerInvariant()}", null, DefaultGovernance);
     }
 
     private string? StripBasePath(string path)
@@ -71,4 +76,5 @@ public readonly record struct ResolvedChain(
     IGatewayHandler[] Handlers,
     string Path,
     string Endpoint,
-    IReadOnlyDictionary<string, string>? PathParameters);
+    IReadOnlyDictionary<string, string>? PathParameters,
+    CallPipeline Governance);

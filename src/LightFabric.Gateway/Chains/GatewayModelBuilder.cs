@@ -17,6 +17,7 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
     public const string ModulePrefix = "light-gateway/";
 
     private readonly ILogger _logger = loggerFactory.CreateLogger("LightFabric.Gateway.Chains");
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
 
     // One per gateway, not per model: a reload keeps the log budget.
     private readonly ClientFaultLog _clientFaults =
@@ -88,10 +89,14 @@ public sealed class GatewayModelBuilder(HandlerRegistry registry, ILoggerFactory
         }
 
         var routes = routeIds
-            .Select(r => new GatewayRoute(r.Template!, r.Entry.Method, r.Ids.Select(id => byReference[id]).ToArray()))
+            .Select(r =>
+            {
+                var handlers = r.Ids.Select(id => byReference[id]).ToArray();
+                return new GatewayRoute(r.Template!, r.Entry.Method, handlers, GatewayRoute.GovernanceOf(handlers, _time));
+            })
             .ToArray();
         var defaults = defaultIds.Select(id => byReference[id]).ToArray();
-        var model = new GatewayModel(file.BasePath, routes, defaults, active, file.Chains, _clientFaults);
+        var model = new GatewayModel(file.BasePath, routes, defaults, active, file.Chains, _clientFaults, GatewayRoute.GovernanceOf(defaults, _time));
         return new RuntimeModelBuild<GatewayModel>(model, modules) { Warnings = Deduplicate(loader.Attribute(warnings)) };
     }
 

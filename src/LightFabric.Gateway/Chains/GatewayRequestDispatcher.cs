@@ -10,7 +10,7 @@ public static class GatewayRequestDispatcher
     {
         var request = context.Request;
         var chain = model.Resolve(request.Method, request.Path.Value ?? "/");
-        var exchange = new GatewayExchange(context, chain.Path, chain.Endpoint, chain.PathParameters);
+        var exchange = new GatewayExchange(context, chain.Path, chain.Endpoint, chain.PathParameters) { Governance = chain.Governance };
         var faulted = true;
         try
         {

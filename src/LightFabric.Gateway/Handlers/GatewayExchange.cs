@@ -1,3 +1,4 @@
+using LightFabric.Governance.Calls;
 using Microsoft.AspNetCore.Http;
 
 namespace LightFabric.Gateway.Handlers;
@@ -33,6 +34,14 @@ public sealed class GatewayExchange
     public string? CorrelationId { get; set; }
 
     public string? TraceabilityId { get; set; }
+
+    /// <summary>The call pipeline of this request's chain, which its terminal handler runs for each governed call.</summary>
+    public CallPipeline Governance { get; init; } = CallPipeline.Empty;
+
+    /// <summary>Decisions chain handlers made on this request before its terminal handler (access-control), for the audit record.</summary>
+    public List<StepDecision>? Decisions { get; private set; }
+
+    public void Record(StepDecision decision) => (Decisions ??= []).Add(decision);
 
     /// <summary>
     /// Registers a change to the response headers, applied just before the response starts, whichever

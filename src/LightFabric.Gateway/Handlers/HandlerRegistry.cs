@@ -69,8 +69,12 @@ public sealed class HandlerRegistry
             : $"unknown handler '{id}'; available: {known}";
     }
 
-    /// <summary>The handlers this build implements; <paramref name="mcp"/> holds what MCP keeps across reloads.</summary>
-    public static HandlerRegistry CreateDefault(McpRouterHost mcp) => new HandlerRegistry()
+    /// <summary>
+    /// The handlers this build implements; <paramref name="mcp"/> holds what MCP keeps across reloads, <paramref name="ledgers"/>
+    /// the budget ledgers (one per process when null).
+    /// </summary>
+    public static HandlerRegistry CreateDefault(McpRouterHost mcp, Budget.BudgetLedgers? ledgers = null) => new HandlerRegistry()
+        .Register(Budget.BudgetHandler.Descriptor(ledgers ?? new Budget.BudgetLedgers(mcp.TimeProvider)))
         .Register(CorrelationHandler.Descriptor)
         .Register(HeaderHandler.Descriptor)
         .Register(CorsHandler.Descriptor)

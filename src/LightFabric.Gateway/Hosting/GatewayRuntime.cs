@@ -1,6 +1,7 @@
 using LightFabric.Config;
 using LightFabric.Gateway.Chains;
 using LightFabric.Gateway.Handlers;
+using LightFabric.Gateway.Handlers.Budget;
 using LightFabric.Gateway.Handlers.Mcp;
 using LightFabric.Mcp.Routing;
 using LightFabric.Runtime.Hosting;
@@ -34,8 +35,8 @@ public static class GatewayRuntime
         new(options,
             loggerFactory =>
             {
-                var mcp = new McpRouterHost(loggerFactory, options.TimeProvider);
-                return new GatewayModelBuilder(HandlerRegistry.CreateDefault(mcp), loggerFactory, mcp, options.TimeProvider);
+                var shared = new SharedHandlerState(new McpRouterHost(loggerFactory, options.TimeProvider), new BudgetLedgers(options.TimeProvider));
+                return new GatewayModelBuilder(shared.CreateRegistry(), loggerFactory, shared, options.TimeProvider);
             },
             GatewayRequestDispatcher.DispatchAsync,
             Upstreams);

@@ -74,6 +74,7 @@ public sealed class ApiKeyHandler : IGatewayHandler
         var identity = new ClaimsIdentity(
             [new Claim("client_id", $"apikey:{rule.PathPrefix}:{fingerprint}"), new Claim("auth_method", "apikey")], "ApiKey");
         exchange.Http.User = new ClaimsPrincipal(identity);
+        CallerCredential.Accepted(exchange.Http, presented);
         return HandlerOutcome.Continue;
     }
 

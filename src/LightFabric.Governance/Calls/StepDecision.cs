@@ -16,8 +16,9 @@ public sealed record StepDecision(string Policy, bool Allowed, string Decision, 
     public const string DeniedDecision = "denied";
     public const string WouldDenyDecision = "would-deny";
 
-    public static StepDecision Allow(string policy, EnforcementMode mode = EnforcementMode.Control, string? code = null) =>
-        new(policy, true, AllowedDecision, mode, code);
+    /// <param name="reason">Why it was allowed (the rule that allowed it), for the log and the audit record.</param>
+    public static StepDecision Allow(string policy, EnforcementMode mode = EnforcementMode.Control, string? reason = null) =>
+        new(policy, true, AllowedDecision, mode, null, reason);
 
     public static StepDecision Deny(string policy, string code, string reason, object? detail = null, EnforcementMode mode = EnforcementMode.Control) =>
         new(policy, false, DeniedDecision, mode, code, reason, detail);

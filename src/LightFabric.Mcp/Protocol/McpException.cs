@@ -11,4 +11,10 @@ public sealed class McpException(int code, string message, JsonNode? data = null
 
     /// <summary>200 for errors about the call itself; 4xx/5xx for transport-level rejections.</summary>
     public int HttpStatus { get; } = httpStatus;
+
+    /// <summary>The request never reached the upstream (down, refused, no session): a budget gives the call's cost back.</summary>
+    public bool NotDelivered { get; init; }
+
+    /// <summary>The upstream did not answer in time (the call was sent: a budget charges it).</summary>
+    public bool TimedOut { get; init; }
 }

@@ -30,6 +30,9 @@ public readonly record struct PolicyVerdict(bool Allowed, string Outcome, string
 /// </summary>
 public interface IToolCallPolicy
 {
+    /// <summary>control: a refusal stops the call; observe: the call goes on and the refusal is recorded as would-deny.</summary>
+    LightFabric.Governance.EnforcementMode Mode { get; }
+
     PolicyVerdict Authorize(ToolCallPolicyInput call);
 
     /// <summary>The result the caller gets; a failed filter yields a tool error result, never unfiltered data.</summary>

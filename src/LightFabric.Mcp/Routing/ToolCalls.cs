@@ -1,5 +1,9 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
+using LightFabric.Governance;
+using LightFabric.Governance.Budgets;
+using LightFabric.Governance.Calls;
 using LightFabric.Mcp.Catalog;
 using LightFabric.Mcp.Protocol;
 using LightFabric.Mcp.Schema;
@@ -10,14 +14,25 @@ using Microsoft.Extensions.Logging;
 namespace LightFabric.Mcp.Routing;
 
 /// <summary>
-/// The tools/call sequence: resolve the tool, check its arguments against the inputSchema, ask the policy, mask,
-/// invoke (HTTP API, MCP backend or upstream server), filter the result for the caller, check it against the
-/// outputSchema, and log one line with the outcome.
+/// The tools/call sequence: resolve the tool, then the call pipeline — the access policy, the inputSchema check and the
+/// chain's policies (budget) decide; the call is masked and invoked (HTTP API, MCP backend or upstream server), its
+/// result filtered for the caller and checked against the outputSchema; the policies settle and the recorders (audit)
+/// get the call — and one log line with the outcome.
 /// </summary>
 internal sealed partial class ToolCalls(
     LiveToolCatalog catalog, IToolCallPolicy? policy, HttpApiToolInvoker httpTools, McpBackendToolInvoker backendTools, UpstreamToolCalls upstreamTools,
     ILogger logger)
 {
+    /// <summary>Where the receipt of a charged call goes in the result's <c>_meta</c>.</summary>
+    public const string ReceiptKey = "io.lightfabric/budget";
+
+    private const string OutputSchema = "output-schema";
+
+    private readonly ICallStep[] _routerSteps = ToolCallSteps.For(policy);
+
+    // The router's steps before each chain's; one composed pipeline per chain pipeline of this generation.
+    private readonly ConditionalWeakTable<CallPipeline, CallPipeline> _pipelines = [];
+
     public async Task<JsonNode?> CallAsync(McpRequest request, CancellationToken cancellationToken)
     {
         if (request.Params is not JsonObject parameters)
@@ -45,75 +60,34 @@ internal sealed partial class ToolCalls(
         }
 
         // Detached rather than copied: the request message is not used again.
-        var arguments = argumentsNode as JsonObject ?? [];
-        var policyInput = policy is null ? null : new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), arguments);
-        if (tool.Target is ConfiguredToolTarget checkedTool && ToolSchemaChecks.CheckArguments(checkedTool.Tool, arguments) is { } invalid)
+        var input = new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), argumentsNode as JsonObject ?? []);
+        var pipeline = PipelineFor(request.Caller.Governance);
+        var call = new CallContext(CallKind.Mcp, McpMethods.ToolsCall, tool.Name, request.Caller.Governed, pipeline.Time.GetUtcNow())
         {
-            // Validated before the rules and masking, so rules see valid arguments; nothing reaches the backend. A caller
-            // the rules deny gets the denial, not the schema errors: what a tool expects is not told to whoever may not
-            // call it. Upstream servers validate their own.
-            if (policyInput is not null)
-            {
-                EnsureAllowed(tool, policyInput);
-            }
-
-            logger.LogInformation("tools/call {Tool} rejected: the arguments do not match its inputSchema", tool.Name);
-            return invalid;
-        }
-
-        var policyOutcome = policyInput is null ? "none" : EnsureAllowed(tool, policyInput);
-
-        if (tool.Target is ConfiguredToolTarget { Tool.MasksArguments: true } masking)
-        {
-            // What the backend receives: values the schema marks x-mask / x-mask-pattern never leave the gateway.
-            arguments = ArgumentMasker.Apply(masking.Tool.InputSchema, arguments);
-        }
-
-        parameters.Remove("arguments");
-        var meta = parameters["_meta"] as JsonObject;
-        parameters.Remove("_meta");
+            RequestId = $"{request.Session.Id}\n{request.Id.ToJsonString()}",
+            Request = input,
+            CorrelationId = request.Headers["X-Correlation-Id"].ToString() is { Length: > 0 } correlation ? correlation : null,
+            Upstream = Describe(tool.Target),
+        };
         var started = Stopwatch.GetTimestamp();
         var status = "ok";
         try
         {
-            var result = tool.Target switch
+            var result = await pipeline.RunAsync(call, (c, ct) => InvokeAsync(c, parameters, ct), OutcomeOf, FailureOf, cancellationToken)
+                .ConfigureAwait(false);
+            if (call.Receipt is { } receipt && result is JsonObject answer)
             {
-                ConfiguredToolTarget { Tool.Kind: ConfiguredToolKind.Http } http =>
-                    await httpTools.InvokeAsync(http.Tool, arguments, request.Headers, cancellationToken).ConfigureAwait(false),
-                ConfiguredToolTarget backend =>
-                    await backendTools.InvokeAsync(backend.Tool, arguments, request.Session, cancellationToken).ConfigureAwait(false),
-                UpstreamToolTarget upstream =>
-                    await upstreamTools.CallAsync(upstream, arguments, meta, request, cancellationToken).ConfigureAwait(false),
-                _ => throw new UnreachableException(),
-            };
-
-            if (policyInput is not null)
-            {
-                var filtered = policy!.FilterResult(policyInput, result);
-                if (!ReferenceEquals(filtered, result) && JsonFields.IsErrorResult(filtered) && !JsonFields.IsErrorResult(result))
-                {
-                    policyOutcome += ", response filter refused the result";
-                }
-
-                result = filtered;
+                var meta = answer["_meta"] as JsonObject ?? (JsonObject)(answer["_meta"] = new JsonObject());
+                meta[ReceiptKey] = new JsonObject { ["cost"] = receipt.Cost, ["remaining"] = receipt.Remaining };
             }
 
-            if (tool.Target is ConfiguredToolTarget { Tool.OutputSchema: not null } withOutput)
-            {
-                // What the caller receives must match the advertised outputSchema (clients validate it too), so the
-                // check runs on the filtered result.
-                var checkedResult = ToolSchemaChecks.CheckResult(withOutput.Tool, result);
-                status = ReferenceEquals(checkedResult, result) ? status : "output does not match outputSchema";
-                result = checkedResult;
-            }
-
-            // The call reached the tool and the tool reported a failure: not "ok" to whoever reads the log.
-            if (status == "ok" && JsonFields.IsErrorResult(result))
-            {
-                status = "tool-error";
-            }
-
+            status = call.Outcome.Name();
             return result;
+        }
+        catch (CallDeniedException denied)
+        {
+            status = $"denied by {denied.Decision.Policy}";
+            return Refusal(denied.Decision, call);
         }
         catch (McpException ex)
         {
@@ -129,22 +103,127 @@ internal sealed partial class ToolCalls(
         {
             if (logger.IsEnabled(LogLevel.Information))
             {
-                LogToolCall(logger, tool.Name, Describe(tool.Target), status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, policyOutcome);
+                LogToolCall(logger, tool.Name, call.Upstream ?? "?", status, Stopwatch.GetElapsedTime(started).TotalMilliseconds, Policies(call));
             }
         }
     }
 
-    /// <summary>The policy's verdict for an allowed call; a denied call throws -32001 (and reaches nothing behind the gateway).</summary>
-    private string EnsureAllowed(CatalogTool tool, ToolCallPolicyInput policyInput)
+    private CallPipeline PipelineFor(CallPipeline chain) =>
+        _pipelines.TryGetValue(chain, out var composed) ? composed : _pipelines.GetValue(chain, c => c.WithFirst(_routerSteps));
+
+    private async ValueTask<JsonNode?> InvokeAsync(CallContext call, JsonObject parameters, CancellationToken cancellationToken)
     {
-        var verdict = policy!.Authorize(policyInput);
-        if (!verdict.Allowed)
+        var input = (ToolCallPolicyInput)call.Request!;
+        var tool = input.Tool;
+        var arguments = input.Arguments;
+        if (tool.Target is ConfiguredToolTarget { Tool.MasksArguments: true } masking)
         {
-            logger.LogInformation("tools/call {Tool} denied: {Outcome}", tool.Name, verdict.Outcome);
-            throw new McpException(McpErrorCodes.AccessDenied, verdict.Reason ?? "Access denied", verdict.Data);
+            // What the backend receives: values the schema marks x-mask / x-mask-pattern never leave the gateway.
+            arguments = ArgumentMasker.Apply(masking.Tool.InputSchema, arguments);
         }
 
-        return verdict.Outcome;
+        call.Arguments = arguments;
+        parameters.Remove("arguments");
+        var meta = parameters["_meta"] as JsonObject;
+        parameters.Remove("_meta");
+        JsonNode? result;
+        try
+        {
+            result = tool.Target switch
+            {
+                ConfiguredToolTarget { Tool.Kind: ConfiguredToolKind.Http } http =>
+                    await httpTools.InvokeAsync(http.Tool, arguments, input.Request.Headers, cancellationToken).ConfigureAwait(false),
+                ConfiguredToolTarget backend =>
+                    await backendTools.InvokeAsync(backend.Tool, arguments, input.Request.Session, cancellationToken).ConfigureAwait(false),
+                UpstreamToolTarget upstream =>
+                    await upstreamTools.CallAsync(upstream, arguments, meta, input.Request, cancellationToken).ConfigureAwait(false),
+                _ => throw new UnreachableException(),
+            };
+        }
+        catch (McpException ex) when (ex.NotDelivered)
+        {
+            call.UpstreamReceived = false;
+            throw;
+        }
+
+        if (policy is not null)
+        {
+            var filtered = policy.FilterResult(input, result);
+            if (!ReferenceEquals(filtered, result) && JsonFields.IsErrorResult(filtered) && !JsonFields.IsErrorResult(result))
+            {
+                call.Record(new StepDecision(ToolCallSteps.AccessControl, true, "filter-refused", policy.Mode, "response_filter_refused",
+                    "the response filter refused the result"));
+            }
+
+            result = filtered;
+        }
+
+        if (tool.Target is ConfiguredToolTarget { Tool.OutputSchema: not null } withOutput)
+        {
+            // What the caller receives must match the advertised outputSchema (clients validate it too), so the check runs
+            // on the filtered result.
+            var checkedResult = ToolSchemaChecks.CheckResult(withOutput.Tool, result);
+            if (!ReferenceEquals(checkedResult, result))
+            {
+                call.Record(new StepDecision(OutputSchema, true, "refused", EnforcementMode.Control, "output_mismatch", "the result does not match its outputSchema"));
+            }
+
+            result = checkedResult;
+        }
+
+        return result;
+    }
+
+    // The call reached the tool and the tool reported a failure: not "ok" to whoever reads the log or the audit trail.
+    private static CallOutcome OutcomeOf(JsonNode? result) => JsonFields.IsErrorResult(result) ? CallOutcome.ToolError : CallOutcome.Ok;
+
+    private static CallOutcome FailureOf(Exception ex) => ex switch
+    {
+        McpException { TimedOut: true } => CallOutcome.Timeout,
+        OperationCanceledException => CallOutcome.Cancelled,
+        _ => CallOutcome.UpstreamError,
+    };
+
+    /// <summary>
+    /// What the caller gets for a refused call: invalid arguments are a tool error result with the schema errors; a
+    /// budget refusal is -32000 "Budget exhausted" with SatGate's data; an access refusal is -32001. Nothing reached the
+    /// backend.
+    /// </summary>
+    private JsonNode? Refusal(StepDecision decision, CallContext call)
+    {
+        switch (decision.Policy)
+        {
+            case ToolCallSteps.InputSchema:
+                logger.LogInformation("tools/call {Tool} rejected: the arguments do not match its inputSchema", call.Target);
+                return (JsonNode?)decision.Detail;
+            case BudgetStep.Name:
+                logger.LogInformation("tools/call {Tool} refused by the budget: {Code} (cost {Cost}, remaining {Remaining})",
+                    call.Target, decision.Code, call.Cost, call.Remaining);
+                throw new McpException(McpErrorCodes.ExecutionFailed, BudgetStep.ExhaustedMessage, new JsonObject
+                {
+                    ["error"] = decision.Code,
+                    ["tool"] = call.Target,
+                    ["cost_credits"] = call.Cost,
+                    ["remaining_credits"] = call.Remaining ?? -1,
+                    ["token_id"] = call.Caller.TokenId,
+                });
+            default:
+                logger.LogInformation("tools/call {Tool} denied: {Outcome}", call.Target, decision.Code);
+                throw new McpException(McpErrorCodes.AccessDenied, decision.Reason ?? "Access denied", decision.Detail as JsonNode);
+        }
+    }
+
+    private static string Policies(CallContext call)
+    {
+        var decisions = call.Decisions;
+        if (decisions.Count == 0)
+        {
+            return "none";
+        }
+
+        return string.Join(", ", decisions
+            .Where(d => d.Policy != ToolCallSteps.InputSchema || !d.Allowed || d.Decision != StepDecision.AllowedDecision)
+            .Select(d => d.Reason is { } reason && d.Allowed && d.Decision == StepDecision.AllowedDecision ? $"{d.Policy}: {reason}" : $"{d.Policy}: {d.Decision}"));
     }
 
     private static string Describe(ToolTarget target) => target switch

@@ -35,6 +35,10 @@ internal static class UpstreamFailures
     {
         UpstreamErrorException error => new McpException(McpErrorCodes.ExecutionFailed, $"upstream MCP server '{server}': {error.Message}",
             new JsonObject { ["upstreamCode"] = error.Code, ["upstreamData"] = error.Data?.DeepClone() }),
-        _ => new McpException(McpErrorCodes.ExecutionFailed, ex.Message),
+        _ => new McpException(McpErrorCodes.ExecutionFailed, ex.Message)
+        {
+            NotDelivered = ex is UpstreamUnavailableException { NotSent: true },
+            TimedOut = ex is UpstreamTimeoutException,
+        },
     };
 }

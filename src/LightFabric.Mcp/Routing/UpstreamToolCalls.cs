@@ -17,7 +17,7 @@ internal sealed class UpstreamToolCalls(GenerationServers servers, ProgressRelay
     {
         if (!servers.TryGet(target.Server, out var server))
         {
-            throw new McpException(McpErrorCodes.ExecutionFailed, $"upstream MCP server '{target.Server}' is no longer configured");
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"upstream MCP server '{target.Server}' is no longer configured") { NotDelivered = true };
         }
 
         if (request.Session.ProtocolVersion == McpProtocolVersions.V2026_07_28)

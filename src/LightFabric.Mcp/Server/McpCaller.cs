@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using LightFabric.Governance.Calls;
 
 namespace LightFabric.Mcp.Server;
 
@@ -15,6 +16,17 @@ namespace LightFabric.Mcp.Server;
 /// Shared by every call of the request (and, for a verified token, of the token): read, never changed.</param>
 public sealed record McpCaller(string Binding, string ClientKey, bool Authenticated, JsonObject Claims)
 {
+    private CallCaller? _governed;
+
+    /// <summary>The call pipeline of the chain that accepted the request (budget, audit); the router runs its own policies first.</summary>
+    public CallPipeline Governance { get; init; } = CallPipeline.Empty;
+
+    /// <summary>The presented credential's token id (first 12 hex digits of its SHA-256), when the chain governs calls.</summary>
+    public string? TokenId { get; init; }
+
+    /// <summary>The caller as governed calls see it.</summary>
+    public CallCaller Governed => _governed ??= new CallCaller(TokenId, Authenticated, Claims);
+
     /// <summary>An anonymous caller known by its address.</summary>
     public static McpCaller Anonymous(string peer) => new(peer, peer, false, []);
 }

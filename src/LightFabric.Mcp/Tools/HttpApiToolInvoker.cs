@@ -44,11 +44,17 @@ public sealed class HttpApiToolInvoker(HttpClient client, TimeSpan timeout, int 
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}' timed out after {timeout.TotalSeconds:0.###} s waiting for {tool.TargetHost}");
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}' timed out after {timeout.TotalSeconds:0.###} s waiting for {tool.TargetHost}")
+            {
+                TimedOut = true,
+            };
         }
         catch (HttpRequestException ex)
         {
-            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}' could not reach {tool.TargetHost}: {ex.Message}");
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}' could not reach {tool.TargetHost}: {ex.Message}")
+            {
+                NotDelivered = ex.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError or HttpRequestError.SecureConnectionError,
+            };
         }
 
         using (response)

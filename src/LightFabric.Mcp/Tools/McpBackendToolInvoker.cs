@@ -33,11 +33,17 @@ public sealed class McpBackendToolInvoker(HttpClient httpClient, ILogger logger,
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}': MCP backend {endpoint} did not complete initialize within {timeout.TotalSeconds:0.###} s");
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}': MCP backend {endpoint} did not complete initialize within {timeout.TotalSeconds:0.###} s")
+            {
+                NotDelivered = true,
+            };
         }
         catch (Exception ex) when (ex is UpstreamUnavailableException or UpstreamErrorException or HttpRequestException or InvalidOperationException)
         {
-            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}': cannot open a session with MCP backend {endpoint}: {ex.Message}");
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}': cannot open a session with MCP backend {endpoint}: {ex.Message}")
+            {
+                NotDelivered = true,
+            };
         }
 
         var call = new JsonObject { ["name"] = tool.EndpointName ?? tool.Name, ["arguments"] = arguments.DeepClone() };
@@ -54,11 +60,14 @@ public sealed class McpBackendToolInvoker(HttpClient httpClient, ILogger logger,
         {
             // The backend session is gone (backend restarted or expired it): the next call opens a new one.
             await session.DiscardResourceAsync(key).ConfigureAwait(false);
-            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}': {ex.Message}");
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}': {ex.Message}") { NotDelivered = ex.NotSent };
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}' timed out after {timeout.TotalSeconds:0.###} s waiting for {endpoint}");
+            throw new McpException(McpErrorCodes.ExecutionFailed, $"tool '{tool.Name}' timed out after {timeout.TotalSeconds:0.###} s waiting for {endpoint}")
+            {
+                TimedOut = true,
+            };
         }
     }
 

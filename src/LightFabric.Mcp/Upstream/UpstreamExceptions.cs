@@ -27,6 +27,9 @@ public sealed class UpstreamUnavailableException(string serverName, string messa
     : Exception(message, inner)
 {
     public string ServerName { get; } = serverName;
+
+    /// <summary>The request was never sent (the server was not up): the upstream did no work for it.</summary>
+    public bool NotSent { get; init; }
 }
 
 /// <summary>A request took longer than the server's <c>RequestTimeout</c>; it was cancelled upstream.</summary>

@@ -581,7 +581,7 @@ public sealed class UpstreamServer : IAsyncDisposable
             UpstreamStatus.Down => $"it is down: {state.Reason}; reconnecting now",
             _ => "it is reconnecting",
         };
-        return new UpstreamUnavailableException(Name, $"upstream MCP server '{Name}' is unavailable: {detail}");
+        return new UpstreamUnavailableException(Name, $"upstream MCP server '{Name}' is unavailable: {detail}") { NotSent = true };
     }
 
     private TimeSpan Backoff(int failures)

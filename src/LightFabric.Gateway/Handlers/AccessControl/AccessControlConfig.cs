@@ -5,6 +5,9 @@ public sealed record AccessControlConfig
 {
     public bool Enabled { get; init; }
 
+    /// <summary>control or observe.</summary>
+    public string? Mode { get; init; }
+
     /// <summary>any or all.</summary>
     public string? AccessRuleLogic { get; init; }
 

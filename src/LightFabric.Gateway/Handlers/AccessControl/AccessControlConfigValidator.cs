@@ -15,6 +15,12 @@ public static class AccessControlConfigValidator
             problem("accessRuleLogic", $"'{logic}' must be any or all");
         }
 
+        var mode = Choice(config.Mode, "control");
+        if (mode is not ("control" or "observe"))
+        {
+            problem("mode", $"'{mode}' must be control (deny refuses the call) or observe (the call goes on and is recorded as would-deny)");
+        }
+
         var maxBytes = config.MaxResponseFilterBytes ?? DefaultMaxResponseFilterBytes;
         if (maxBytes <= 0)
         {
@@ -25,6 +31,7 @@ public static class AccessControlConfigValidator
         return new AccessControlSettings
         {
             Enabled = config.Enabled,
+            Mode = mode == "observe" ? LightFabric.Governance.EnforcementMode.Observe : LightFabric.Governance.EnforcementMode.Control,
             Logic = logic == "all" ? AccessRuleLogic.All : AccessRuleLogic.Any,
             DefaultDeny = config.DefaultDeny,
             DefaultInclude = config.DefaultInclude,

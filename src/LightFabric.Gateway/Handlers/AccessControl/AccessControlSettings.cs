@@ -7,6 +7,9 @@ public sealed record AccessControlSettings
 {
     public bool Enabled { get; init; }
 
+    /// <summary>control: a denied call is refused; observe: it goes on, logged and audited as would-deny.</summary>
+    public LightFabric.Governance.EnforcementMode Mode { get; init; } = LightFabric.Governance.EnforcementMode.Control;
+
     public AccessRuleLogic Logic { get; init; } = AccessRuleLogic.Any;
 
     public bool DefaultDeny { get; init; } = true;

@@ -14,6 +14,15 @@ namespace LightFabric.Gateway.Handlers.Mcp;
 /// </summary>
 public static class McpCallerIdentity
 {
+    /// <summary>The caller of a request that <paramref name="exchange"/>'s chain accepted, with the chain's call pipeline.</summary>
+    public static McpCaller From(GatewayExchange exchange, IReadOnlyList<IPNetwork> trustedProxies)
+    {
+        var caller = From(exchange.Http, trustedProxies);
+        return exchange.Governance.IsEmpty
+            ? caller
+            : caller with { Governance = exchange.Governance, TokenId = CallerCredential.TokenId(exchange.Http) };
+    }
+
     public static McpCaller From(HttpContext http, IReadOnlyList<IPNetwork> trustedProxies)
     {
         var user = http.User;

@@ -69,15 +69,15 @@ public sealed class McpHandler : IGatewayHandler, IActivatableHandler
         var method = exchange.Http.Request.Method;
         if (rest.Length == 0)
         {
-            await _endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
+            await _endpoint.HandleAsync(exchange.Http, McpCallerIdentity.From(exchange, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else if (rest.SequenceEqual(LegacySseEndpoint.StreamSuffix) && HttpMethods.IsGet(method))
         {
-            await _legacy.StreamAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
+            await _legacy.StreamAsync(exchange.Http, McpCallerIdentity.From(exchange, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else if (rest.SequenceEqual(LegacySseEndpoint.MessagesSuffix) && HttpMethods.IsPost(method))
         {
-            await _legacy.MessageAsync(exchange.Http, McpCallerIdentity.From(exchange.Http, settings.TrustedProxies)).ConfigureAwait(false);
+            await _legacy.MessageAsync(exchange.Http, McpCallerIdentity.From(exchange, settings.TrustedProxies)).ConfigureAwait(false);
         }
         else
         {

@@ -33,6 +33,8 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
     /// <summary>The tools/list visibility of this generation (its decision counters are the cache's test hook).</summary>
     public ToolsListVisibility ToolsList { get; } = new(runtime.Settings, runtime.Rules);
 
+    public LightFabric.Governance.EnforcementMode Mode => _settings.Mode;
+
     public PolicyVerdict Authorize(ToolCallPolicyInput call)
     {
         if (Skipped(call))
