@@ -30,6 +30,15 @@ public sealed class CallPipeline
     public CallPipeline WithFirst(IReadOnlyList<ICallStep> first) =>
         first.Count == 0 ? this : new CallPipeline(first.Concat(_steps), _recorders, Time);
 
+    /// <summary>Gives the recorders a call a chain handler refused before the pipeline ran (an HTTP access-control refusal).</summary>
+    public async ValueTask RecordAsync(CallContext call)
+    {
+        foreach (var recorder in _recorders)
+        {
+            await recorder.RecordAsync(call, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Runs one call through the policies and <paramref name="invoke"/>.</summary>
     /// <param name="outcomeOf">How the upstream's answer ended (a tool error result, an HTTP 5xx).</param>
     /// <param name="failureOf">How a failure of <paramref name="invoke"/> ended (upstream error, timeout, cancelled).</param>

@@ -17,6 +17,11 @@ internal sealed class TestApi : IAsyncDisposable
 
     public JsonObject? LastRequest { get; private set; }
 
+    private int _requests;
+
+    /// <summary>How many requests reached the API.</summary>
+    public int RequestCount => Volatile.Read(ref _requests);
+
     public static async Task<TestApi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -26,6 +31,7 @@ internal sealed class TestApi : IAsyncDisposable
         var api = new TestApi(app);
         app.Use(async (context, next) =>
         {
+            Interlocked.Increment(ref api._requests);
             var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
             var headers = new JsonObject();
             foreach (var (name, value) in context.Request.Headers)

@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using LightFabric.Config;
+using LightFabric.Governance;
+using LightFabric.Governance.Calls;
 using LightFabric.Rules;
 using LightFabric.Rules.Evaluation;
 using Microsoft.AspNetCore.Http;
@@ -24,6 +26,8 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
     // Representation headers of the terminal handler's answer that no longer describe a filtered or refused body.
     private static readonly string[] BodyHeaders =
         ["Content-Length", "Content-Type", "Content-Encoding", "Content-MD5", "Content-Range", "ETag", "Content-Disposition"];
+
+    private const string Policy = "access-control";
 
     public string Id => "access-control";
 
@@ -54,23 +58,54 @@ public sealed class AccessControlHandler(AccessControlRuntime? runtime, ILogger 
         var decision = RuleEngine.Authorize(runtime.Rules, call, settings.Logic, settings.DefaultDeny);
         if (!decision.Allowed)
         {
-            logger.LogInformation("access denied for {Endpoint}: {ReasonCode} {RuleId} {Reason}",
-                exchange.Endpoint, decision.ReasonCode, decision.RuleId, decision.Reason);
             var description = decision.Code is RuleDecisionCode.NoEndpointRule or RuleDecisionCode.NoAccessRules
                 ? $"Access denied: no access control rule defined for {exchange.Endpoint}."
                 : $"Access denied by access control rule {decision.RuleId} for {exchange.Endpoint} ({decision.ReasonCode}).";
-            await GatewayError.WriteAsync(http, StatusCodes.Status403Forbidden, "ACCESS_DENIED", "Access denied", description)
-                .ConfigureAwait(false);
-            return HandlerOutcome.Completed;
+            var denial = StepDecision.Deny(Policy, decision.ReasonCode, description, mode: settings.Mode);
+            if (settings.Mode == EnforcementMode.Observe)
+            {
+                // Observe: the request goes on; the log and the audit record say control would have refused it.
+                logger.LogInformation("access would be denied for {Endpoint} (access-control mode observe): {ReasonCode} {RuleId} {Reason}",
+                    exchange.Endpoint, decision.ReasonCode, decision.RuleId, decision.Reason);
+                exchange.Record(denial.Observed());
+            }
+            else
+            {
+                logger.LogInformation("access denied for {Endpoint}: {ReasonCode} {RuleId} {Reason}",
+                    exchange.Endpoint, decision.ReasonCode, decision.RuleId, decision.Reason);
+                await RecordRefusalAsync(exchange, denial).ConfigureAwait(false);
+                await GatewayError.WriteAsync(http, StatusCodes.Status403Forbidden, "ACCESS_DENIED", "Access denied", description)
+                    .ConfigureAwait(false);
+                return HandlerOutcome.Completed;
+            }
+        }
+        else
+        {
+            logger.LogDebug("access allowed for {Endpoint} by {RuleId} ({ReasonCode})", exchange.Endpoint, decision.RuleId, decision.ReasonCode);
+            exchange.Record(StepDecision.Allow(Policy, settings.Mode, decision.RuleId ?? decision.ReasonCode));
         }
 
-        logger.LogDebug("access allowed for {Endpoint} by {RuleId} ({ReasonCode})", exchange.Endpoint, decision.RuleId, decision.ReasonCode);
         if (RuleEngine.HasResponseFilters(runtime.Rules, call))
         {
             BufferResponse(exchange, call);
         }
 
         return HandlerOutcome.Continue;
+    }
+
+    /// <summary>A refused request of a governed chain is a governed call too: the recorders (audit) get it.</summary>
+    private static async ValueTask RecordRefusalAsync(GatewayExchange exchange, StepDecision denial)
+    {
+        if (exchange.Governance.IsEmpty)
+        {
+            return;
+        }
+
+        var call = GovernedHttpCalls.Create(exchange);
+        call.Record(denial);
+        call.Outcome = CallOutcome.Denied;
+        call.UpstreamReceived = false;
+        await exchange.Governance.RecordAsync(call).ConfigureAwait(false);
     }
 
     /// <summary>Path parameters and query parameters (a repeated one as a list); a path parameter wins a name clash.</summary>

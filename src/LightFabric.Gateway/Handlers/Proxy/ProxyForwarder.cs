@@ -14,7 +14,8 @@ internal sealed class ProxyForwarder(ProxySettings settings, ILogger logger)
     private readonly ProxyTargetRing _targets = new(settings.Targets);
     private readonly ProxyRequestFactory _requests = new(settings);
 
-    public async Task ForwardAsync(HttpContext http, HttpClient client)
+    /// <returns>How the exchange ended and with which host, for the call pipeline and the audit trail.</returns>
+    public async Task<ForwardResult> ForwardAsync(HttpContext http, HttpClient client)
     {
         var request = http.Request;
         var body = HasBody(http) ? new ProxyRequestBody(request.Body) : null;
@@ -46,12 +47,12 @@ internal sealed class ProxyForwarder(ProxySettings settings, ILogger logger)
                 catch (Exception) when (http.RequestAborted.IsCancellationRequested)
                 {
                     logger.LogDebug("Client left before {Target} answered {Method} {Path}", target.Name, request.Method, request.Path);
-                    return;
+                    return new ForwardResult(ForwardOutcome.ClientLeft, target.Name);
                 }
                 catch (Exception) when (timeout.IsCancellationRequested)
                 {
                     await TimedOutAsync(http, target).ConfigureAwait(false);
-                    return;
+                    return new ForwardResult(ForwardOutcome.TimedOut, target.Name);
                 }
                 catch (Exception ex) when (NeverReachedUpstream(ex))
                 {
@@ -68,12 +69,11 @@ internal sealed class ProxyForwarder(ProxySettings settings, ILogger logger)
                     }
 
                     await UnreachableAsync(http, unreachable, ex, retriesLeft: attempt < settings.MaxConnectionRetries).ConfigureAwait(false);
-                    return;
+                    return new ForwardResult(ForwardOutcome.Unreachable, target.Name);
                 }
                 catch (HttpRequestException ex)
                 {
-                    await FailedAsync(http, target, ex).ConfigureAwait(false);
-                    return;
+                    return new ForwardResult(await FailedAsync(http, target, ex).ConfigureAwait(false), target.Name);
                 }
             }
 
@@ -82,7 +82,7 @@ internal sealed class ProxyForwarder(ProxySettings settings, ILogger logger)
             if (timeout.IsCancellationRequested)
             {
                 await TimedOutAsync(http, target).ConfigureAwait(false);
-                return;
+                return new ForwardResult(ForwardOutcome.TimedOut, target.Name);
             }
 
             ProxyResponseWriter.WriteHead(response, http.Response);
@@ -92,7 +92,11 @@ internal sealed class ProxyForwarder(ProxySettings settings, ILogger logger)
                 // The status is gone already; breaking the connection tells the client the body is incomplete.
                 logger.LogWarning(error, "The response body from {Target} broke off for {Method} {Path}", target.Name, request.Method, request.Path);
                 http.Abort();
+                return new ForwardResult(ForwardOutcome.Failed, target.Name, (int)response.StatusCode);
             }
+
+            return new ForwardResult(outcome == BodyCopyOutcome.ClientGone ? ForwardOutcome.ClientLeft : ForwardOutcome.Answered, target.Name,
+                (int)response.StatusCode);
         }
         finally
         {
@@ -140,17 +144,19 @@ internal sealed class ProxyForwarder(ProxySettings settings, ILogger logger)
             $"Could not connect to {names}: {Reason(last).TrimEnd('.')}.{note} Check that the backend runs and is reachable from the gateway.");
     }
 
-    private Task FailedAsync(HttpContext http, ProxyTarget target, HttpRequestException ex)
+    private async Task<ForwardOutcome> FailedAsync(HttpContext http, ProxyTarget target, HttpRequestException ex)
     {
         if (FindBadRequest(ex) is { } bad)
         {
             // Reading the client's own body failed (too large, malformed chunking): the client's fault, not the upstream's.
-            return GatewayError.WriteAsync(http, bad.StatusCode, "INVALID_REQUEST_BODY", "Invalid request body", bad.Message);
+            await GatewayError.WriteAsync(http, bad.StatusCode, "INVALID_REQUEST_BODY", "Invalid request body", bad.Message).ConfigureAwait(false);
+            return ForwardOutcome.BadRequest;
         }
 
         logger.LogWarning(ex, "The request {Method} {Path} to {Target} failed", http.Request.Method, http.Request.Path, target.Name);
-        return GatewayError.WriteAsync(http, StatusCodes.Status502BadGateway, "PROXY_UPSTREAM_ERROR", "Bad upstream response",
-            $"The request to {target.Name} failed: {ex.Message}");
+        await GatewayError.WriteAsync(http, StatusCodes.Status502BadGateway, "PROXY_UPSTREAM_ERROR", "Bad upstream response",
+            $"The request to {target.Name} failed: {ex.Message}").ConfigureAwait(false);
+        return ForwardOutcome.Failed;
     }
 
     private static BadHttpRequestException? FindBadRequest(Exception? ex)

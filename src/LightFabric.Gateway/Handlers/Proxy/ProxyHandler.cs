@@ -1,3 +1,4 @@
+using LightFabric.Governance.Calls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -63,7 +64,14 @@ public sealed class ProxyHandler : IGatewayHandler, IActivatableHandler
 
         try
         {
-            await _forwarder.ForwardAsync(exchange.Http, client).ConfigureAwait(false);
+            if (exchange.Governance.IsEmpty)
+            {
+                await _forwarder.ForwardAsync(exchange.Http, client).ConfigureAwait(false);
+            }
+            else
+            {
+                await ForwardGovernedAsync(exchange, client).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -72,6 +80,38 @@ public sealed class ProxyHandler : IGatewayHandler, IActivatableHandler
 
         return HandlerOutcome.Completed;
     }
+
+    /// <summary>
+    /// The request as a governed call: the chain's policies (budget) decide before it is forwarded, settle after (a
+    /// request no host received is refunded), and the recorders (audit) get it.
+    /// </summary>
+    private async Task ForwardGovernedAsync(GatewayExchange exchange, HttpClient client)
+    {
+        var call = GovernedHttpCalls.Create(exchange);
+        try
+        {
+            await exchange.Governance.RunAsync(call, async (c, _) =>
+            {
+                exchange.OnResponse(response => GovernedHttpCalls.WriteReceipt(response, c));
+                var result = await _forwarder.ForwardAsync(exchange.Http, client).ConfigureAwait(false);
+                c.Upstream = result.Target;
+                c.UpstreamReceived = result.Outcome is not (ForwardOutcome.Unreachable or ForwardOutcome.BadRequest);
+                return result;
+            }, OutcomeOf, _ => CallOutcome.UpstreamError, exchange.Http.RequestAborted).ConfigureAwait(false);
+        }
+        catch (CallDeniedException denied)
+        {
+            await GovernedHttpCalls.RefuseAsync(exchange, call, denied.Decision).ConfigureAwait(false);
+        }
+    }
+
+    private static CallOutcome OutcomeOf(ForwardResult result) => result.Outcome switch
+    {
+        ForwardOutcome.Answered => result.Status >= 400 ? CallOutcome.ToolError : CallOutcome.Ok,
+        ForwardOutcome.TimedOut => CallOutcome.Timeout,
+        ForwardOutcome.ClientLeft => CallOutcome.Cancelled,
+        _ => CallOutcome.UpstreamError,
+    };
 
     public Task ActivateAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
