@@ -8,8 +8,9 @@ using LightFabric.Testing;
 namespace LightFabric.Gateway.Tests.Budget;
 
 /// <summary>
-/// A real gateway with [security, budget, mcp] on /mcp whose tools call a real <see cref="TestApi"/>: <c>weather</c>
-/// (GET /weather) and <c>items</c> (GET /items); callers present JWTs from a real JWKS server.
+/// A real gateway with [security, budget, mcp] on /mcp whose tools call a real <see cref="TestApi"/> — <c>weather</c>
+/// (GET /weather) and <c>items</c> (GET /items) — and [security, budget, proxy] on GET /items and /weather, forwarded
+/// to the same API; callers present JWTs from a real JWKS server.
 /// </summary>
 internal sealed class BudgetGateway : IAsyncDisposable
 {
@@ -36,10 +37,11 @@ internal sealed class BudgetGateway : IAsyncDisposable
     public HttpClient Client { get; }
 
     /// <param name="budgetValues">budget.* values.yml lines.</param>
-    /// <param name="extraValues">Other values.yml lines (e.g. more paths).</param>
+    /// <param name="extraValues">Other values.yml lines.</param>
+    /// <param name="proxyHost">Where the proxy routes (/items, /weather) forward; the test API when null.</param>
     /// <param name="dir">The service directory to use (a restart reuses one); a new one when null.</param>
     public static async Task<BudgetGateway> StartAsync(string budgetValues, string extraValues = "", TempDirectory? dir = null, TestKey? key = null,
-        LogCapture? logs = null)
+        LogCapture? logs = null, string? proxyHost = null)
     {
         key ??= TestKey.NewRsa("rsa-budget");
         var keys = await JwksServer.StartAsync(key);
@@ -50,13 +52,15 @@ internal sealed class BudgetGateway : IAsyncDisposable
             handler.handlers: [security, budget, mcp, proxy]
             handler.paths:
               - {path: /mcp, method: POST, exec: [security, budget, mcp]}
+              - {path: /items, method: GET, exec: [security, budget, proxy]}
+              - {path: /weather, method: GET, exec: [security, budget, proxy]}
             security.issuer: {{JwtCallers.Issuer}}
             security.audience: [{{JwtCallers.Audience}}]
             mcp-router.tools:
               - {name: weather, targetHost: "{{api.BaseUrl}}", path: /weather, method: GET}
               - {name: items, targetHost: "{{api.BaseUrl}}", path: /items, method: GET}
               - {name: unreachable, targetHost: "http://127.0.0.1:9", path: /nothing, method: GET}
-            proxy.hosts: "{{api.BaseUrl}}"
+            proxy.hosts: "{{proxyHost ?? api.BaseUrl}}"
             {{budgetValues}}
             {{extraValues}}
             """, logs);
