@@ -25,4 +25,7 @@ internal static partial class AuditLog
     [LoggerMessage(EventId = 4105, Level = LogLevel.Error,
         Message = "The audit writer stopped with {Lost} records it could not write")]
     public static partial void Lost(ILogger logger, Exception? exception, int lost);
+
+    [LoggerMessage(EventId = 4106, Level = LogLevel.Error, Message = "The audit record {Id} cannot be serialized and was dropped")]
+    public static partial void Rejected(ILogger logger, Exception exception, string id);
 }
