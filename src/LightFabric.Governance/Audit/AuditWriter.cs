@@ -29,7 +29,7 @@ public sealed class AuditWriter : IAsyncDisposable
     private long _dropped;
     private long _batches;
     private int _pending;
-    private long _lastDropWarning = long.MinValue;
+    private long _lastDropWarning;
     private volatile bool _disposing;
     private DateTimeOffset _disposeStarted;
 
@@ -149,7 +149,7 @@ public sealed class AuditWriter : IAsyncDisposable
         var dropped = Interlocked.Increment(ref _dropped);
         var now = _time.GetUtcNow().UtcTicks;
         var last = Interlocked.Read(ref _lastDropWarning);
-        if (now - last >= DropWarningInterval.Ticks && Interlocked.CompareExchange(ref _lastDropWarning, now, last) == last)
+        if ((last == 0 || now - last >= DropWarningInterval.Ticks) && Interlocked.CompareExchange(ref _lastDropWarning, now, last) == last)
         {
             AuditLog.Dropped(_logger, dropped);
         }
