@@ -28,4 +28,8 @@ internal static partial class AuditLog
 
     [LoggerMessage(EventId = 4106, Level = LogLevel.Error, Message = "The audit record {Id} cannot be serialized and was dropped")]
     public static partial void Rejected(ILogger logger, Exception exception, string id);
+
+    [LoggerMessage(EventId = 4107, Level = LogLevel.Warning,
+        Message = "The audit database {Database} lacked the last records of {File} (a stop between the two writes); {Count} records of that file were inserted again, those already stored skipped")]
+    public static partial void CaughtUp(ILogger logger, string database, int count, string file);
 }

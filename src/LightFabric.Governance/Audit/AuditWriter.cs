@@ -24,6 +24,8 @@ public sealed class AuditWriter : IAsyncDisposable
     private readonly bool _strict;
     private readonly Task _loop;
     private TaskCompletionSource? _wake;
+    private bool _caughtUp;
+    private AuditRecord? _lastOnOpen;
     private string? _head;
     private long _written;
     private long _dropped;
@@ -270,6 +272,11 @@ public sealed class AuditWriter : IAsyncDisposable
             Seal(pending.Where(e => e.Sealed is null).ToList(), pending);
         }
 
+        if (_store is not null && !_caughtUp)
+        {
+            await CatchUpAsync().ConfigureAwait(false);
+        }
+
         if (_store is not null)
         {
             var unstored = pending.Where(e => !e.InDb).ToList();
@@ -284,11 +291,52 @@ public sealed class AuditWriter : IAsyncDisposable
         }
     }
 
+    // A crash between the JSONL write and the SQLite commit leaves the database short of the file's last batch, which
+    // is in the file the chain continues from: on start, if the database lacks that file's last record, the file's
+    // records are inserted (ids already stored are skipped).
+    private async Task CatchUpAsync()
+    {
+        if (_file?.LastRecordFile is { } path && _lastOnOpen is { } last
+            && !await _store!.ContainsAsync(last.Id, CancellationToken.None).ConfigureAwait(false))
+        {
+            var batch = new List<(AuditRecord, byte[])>();
+            try
+            {
+                foreach (var line in JsonlLines.Read(path))
+                {
+                    if (line.Terminated)
+                    {
+                        var bytes = line.Bytes.ToArray();
+                        batch.Add((AuditJson.Deserialize(bytes), bytes));
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException)
+            {
+                throw new AuditWriteException(path, $"The audit file {path} could not be read to fill in the database: {ex.Message}", ex);
+            }
+
+            foreach (var chunk in batch.Chunk(_options.MaxBatch))
+            {
+                await _store.InsertAsync(chunk, _strict, CancellationToken.None).ConfigureAwait(false);
+            }
+
+            AuditLog.CaughtUp(_logger, _store.Path, batch.Count, path);
+        }
+
+        _caughtUp = true;
+    }
+
     // After a start or a failed write: the chain continues from the file's last whole record. If a failed write still
     // left some of the batch in the file, those records are kept as written and the rest is chained after them.
     private void Reopen(List<Entry> pending)
     {
         var last = _file!.Open();
+        if (!_caughtUp)
+        {
+            _lastOnOpen = last;
+        }
+
         _head = last?.Hash ?? AuditJson.GenesisHash;
         var written = last is null ? -1 : pending.FindIndex(e => !e.InFile && e.Sealed?.Id == last.Id && e.Sealed.Hash == last.Hash);
         for (var i = 0; i < pending.Count; i++)

@@ -47,6 +47,9 @@ public sealed class JsonlAuditFile : IDisposable
 
     public bool IsOpen => _stream is not null;
 
+    /// <summary>The file <see cref="Open"/> found the newest record in, or null when it found none.</summary>
+    public string? LastRecordFile { get; private set; }
+
     /// <summary>The name a current file covering <paramref name="day"/> gets when it is rotated (sequence 0), or its
     /// n-th namesake when that name is taken (only if the clock went back).</summary>
     public static string RotatedName(DateOnly day, int sequence = 0) =>
@@ -79,12 +82,14 @@ public sealed class JsonlAuditFile : IDisposable
         {
             System.IO.Directory.CreateDirectory(Directory);
             var last = File.Exists(CurrentPath) ? LastRecord(CurrentPath) : null;
+            LastRecordFile = last is null ? null : CurrentPath;
             var today = Today();
             _day = last is null ? today : DateOnly.FromDateTime(last.Time.UtcDateTime);
             if (last is null)
             {
                 var rotated = ChainOrder(System.IO.Directory.EnumerateFiles(Directory, RotatedPrefix + "*" + Extension)).LastOrDefault();
                 last = rotated is null ? null : LastRecord(rotated);
+                LastRecordFile = last is null ? null : rotated;
             }
 
             var stream = new FileStream(CurrentPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read | FileShare.Delete, 64 * 1024);

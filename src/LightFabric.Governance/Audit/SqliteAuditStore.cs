@@ -136,6 +136,22 @@ public sealed class SqliteAuditStore : IDisposable
         }
     }
 
+    internal async Task<bool> ContainsAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT 1 FROM audit WHERE id = $id";
+            command.Parameters.AddWithValue("$id", id);
+            return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new AuditWriteException(Path, $"The audit database {Path} could not be read: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The hash of the newest stored record, or null when there is none (the chain's start when no JSONL
     /// directory is configured).</summary>
     internal async Task<string?> LastHashAsync(CancellationToken cancellationToken)

@@ -122,6 +122,26 @@ public sealed class AuditWriterTests : AuditTestKit
     }
 
     [Fact]
+    public async Task On_start_the_database_catches_up_with_records_only_the_file_has()
+    {
+        await WriteAsync(2);
+        // As if the gateway stopped after the JSONL write and before the database commit.
+        await using (var fileOnly = Writer(sqlite: null))
+        {
+            await fileOnly.AppendAsync(Record(), default);
+        }
+
+        await WriteAsync(1);
+
+        using var store = SqliteAuditStore.OpenExisting(DatabasePath);
+        var stored = await store.QueryAsync(new AuditQuery(), default);
+        Assert.Equal(4, stored.Count);
+        Assert.Equal(4, stored.Select(r => r.Id).Distinct().Count());
+        Assert.Equal(1, Logger.Count(LogLevel.Warning, "lacked the last records"));
+        Assert.True(AuditVerifier.Verify(JsonlFiles()).Ok);
+    }
+
+    [Fact]
     public async Task Dispose_commits_everything_queued()
     {
         var writer = Writer(AuditDurability.Batched);
