@@ -7,6 +7,9 @@ public static class ExitCodes
     /// <summary>The configuration is invalid; every problem was printed.</summary>
     public const int InvalidConfig = 1;
 
+    /// <summary>A tool command found a problem it reported (audit verify: a broken chain; a missing file).</summary>
+    public const int Failed = 1;
+
     /// <summary>The command line is wrong.</summary>
     public const int Usage = 2;
 

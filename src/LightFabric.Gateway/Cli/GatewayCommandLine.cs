@@ -25,6 +25,11 @@ public static class GatewayCommandLine
           light-gateway bridge --url URL [--header "Name: value"]... [--reconnect-wait SECONDS]
                                                           MCP over stdio (for Claude Desktop and other local clients) relayed to a remote
                                                           gateway's /mcp; the token comes from LIGHT_GATEWAY_TOKEN (see bridge --help)
+          light-gateway audit verify FILE|DIR...          check the audit trail's hash chain across its JSONL files
+          light-gateway audit query [--db data/audit.db] [--since 24h] [--subject X] [--tool T] [--decision D] [--limit 100] [--json]
+                                                          audit records newest first (a table, or JSON lines)
+          light-gateway audit report [--db data/audit.db] [--since 24h] [--json]
+                                                          decisions per policy, target and subject (see audit --help)
           light-gateway --version | --help
 
         Environment: LIGHT_LOG / RUST_LOG (filter, e.g. info,light_gateway=debug), LIGHT_LOG_FORMAT (text|json),
@@ -44,6 +49,12 @@ public static class GatewayCommandLine
         {
             // The bridge owns its arguments (and stdout, which carries only MCP messages).
             return await BridgeCommand.RunAsync(args.Skip(1).ToArray(), stdout, stderr, environment);
+        }
+
+        if (args.Count > 0 && args[0] == "audit")
+        {
+            // The audit trail tools own their arguments.
+            return await AuditCommand.RunAsync(args.Skip(1).ToArray(), stdout, stderr);
         }
 
         CommandLineArguments parsed;
