@@ -15,7 +15,7 @@ public sealed class HandlerRegistry
     /// <summary>Accepted for config compatibility; they do nothing and a warning says so.</summary>
     public static readonly IReadOnlySet<string> CompatibilityIds = new HashSet<string>(StringComparer.Ordinal)
     {
-        "exception", "audit", "specification", "sanitizer", "validator", "request-size-limit", "body",
+        "exception", "specification", "sanitizer", "validator", "request-size-limit", "body",
         "proxyServerInfo", "killapp", "latency", "memory", "exchaos", "chaosget", "chaospost", "info",
         "getLogger", "postLogger", "getLogContents", "modules", "configReload", "spec", "swaggerui",
         "favicon", "oauth", "getOauth", "shutdown",
@@ -71,10 +71,11 @@ public sealed class HandlerRegistry
 
     /// <summary>
     /// The handlers this build implements; <paramref name="mcp"/> holds what MCP keeps across reloads, <paramref name="ledgers"/>
-    /// the budget ledgers (one per process when null).
+    /// the budget ledgers and <paramref name="audit"/> the audit writers (one set per registry when null).
     /// </summary>
-    public static HandlerRegistry CreateDefault(McpRouterHost mcp, Budget.BudgetLedgers? ledgers = null) => new HandlerRegistry()
+    public static HandlerRegistry CreateDefault(McpRouterHost mcp, Budget.BudgetLedgers? ledgers = null, Audit.AuditWriters? audit = null) => new HandlerRegistry()
         .Register(Budget.BudgetHandler.Descriptor(ledgers ?? new Budget.BudgetLedgers(mcp.TimeProvider)))
+        .Register(Audit.AuditHandler.Descriptor(audit ?? new Audit.AuditWriters(mcp.LoggerFactory, mcp.TimeProvider)))
         .Register(CorrelationHandler.Descriptor)
         .Register(HeaderHandler.Descriptor)
         .Register(CorsHandler.Descriptor)

@@ -1,6 +1,7 @@
 using LightFabric.Config;
 using LightFabric.Gateway.Chains;
 using LightFabric.Gateway.Handlers;
+using LightFabric.Gateway.Handlers.Audit;
 using LightFabric.Gateway.Handlers.Budget;
 using LightFabric.Gateway.Handlers.Mcp;
 using LightFabric.Mcp.Routing;
@@ -35,7 +36,8 @@ public static class GatewayRuntime
         new(options,
             loggerFactory =>
             {
-                var shared = new SharedHandlerState(new McpRouterHost(loggerFactory, options.TimeProvider), new BudgetLedgers(options.TimeProvider));
+                var shared = new SharedHandlerState(new McpRouterHost(loggerFactory, options.TimeProvider), new BudgetLedgers(options.TimeProvider),
+                    new AuditWriters(loggerFactory, options.TimeProvider));
                 return new GatewayModelBuilder(shared.CreateRegistry(), loggerFactory, shared, options.TimeProvider);
             },
             GatewayRequestDispatcher.DispatchAsync,

@@ -61,6 +61,9 @@ public sealed class AuditWriter : IAsyncDisposable
     }
 
     /// <summary>Records committed to every configured sink.</summary>
+    /// <summary>What the writer was opened with.</summary>
+    public AuditWriterOptions Options => _options;
+
     public long Written => Interlocked.Read(ref _written);
 
     /// <summary>Records a batched writer dropped because its queue was full (each also counted in a logged warning).</summary>

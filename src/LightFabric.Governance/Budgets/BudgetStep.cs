@@ -23,6 +23,7 @@ public sealed class BudgetStep(BudgetPolicy policy, BudgetSubject subject, bool 
     public async ValueTask<StepDecision> EnterAsync(CallContext call, CancellationToken cancellationToken)
     {
         var payer = Subject.Of(call.Caller);
+        call.Subject = payer;
         var requestKey = payer is null || call.RequestId is null ? null : BudgetSubjects.RequestKey(payer, call.Target, call.RequestId);
         var decision = await Budget.ReserveAsync(payer, CostOf(call), requestKey, cancellationToken).ConfigureAwait(false);
         call.SetState(this, decision);

@@ -56,6 +56,9 @@ public sealed class CallContext
     /// <summary>The arguments as the upstream received them (masked values masked); set by the layer that invokes.</summary>
     public JsonObject? Arguments { get; set; }
 
+    /// <summary>Who paid for the call (the budget's subject); set by the budget step.</summary>
+    public string? Subject { get; set; }
+
     /// <summary>What the call was charged (or would have been); 0 when free.</summary>
     public long Cost { get; set; }
 

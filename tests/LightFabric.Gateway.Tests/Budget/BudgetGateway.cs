@@ -38,10 +38,11 @@ internal sealed class BudgetGateway : IAsyncDisposable
 
     /// <param name="budgetValues">budget.* values.yml lines.</param>
     /// <param name="extraValues">Other values.yml lines.</param>
+    /// <param name="chain">The chain of /mcp; <paramref name="proxyChain"/> that of the proxy routes.</param>
     /// <param name="proxyHost">Where the proxy routes (/items, /weather) forward; the test API when null.</param>
     /// <param name="dir">The service directory to use (a restart reuses one); a new one when null.</param>
     public static async Task<BudgetGateway> StartAsync(string budgetValues, string extraValues = "", TempDirectory? dir = null, TestKey? key = null,
-        LogCapture? logs = null, string? proxyHost = null)
+        LogCapture? logs = null, string? proxyHost = null, string chain = "[security, budget, mcp]", string proxyChain = "[security, budget, proxy]")
     {
         key ??= TestKey.NewRsa("rsa-budget");
         var keys = await JwksServer.StartAsync(key);
@@ -49,11 +50,11 @@ internal sealed class BudgetGateway : IAsyncDisposable
         dir ??= new TempDirectory();
         dir.WriteConfig("client.yml", keys.ClientYml());
         var (runtime, client) = await GatewayTestHost.StartAsync(dir, $$"""
-            handler.handlers: [security, budget, mcp, proxy]
+            handler.handlers: [security, access-control, budget, audit, mcp, proxy]
             handler.paths:
-              - {path: /mcp, method: POST, exec: [security, budget, mcp]}
-              - {path: /items, method: GET, exec: [security, budget, proxy]}
-              - {path: /weather, method: GET, exec: [security, budget, proxy]}
+              - {path: /mcp, method: POST, exec: {{chain}}}
+              - {path: /items, method: GET, exec: {{proxyChain}}}
+              - {path: /weather, method: GET, exec: {{proxyChain}}}
             security.issuer: {{JwtCallers.Issuer}}
             security.audience: [{{JwtCallers.Audience}}]
             mcp-router.tools:
