@@ -215,15 +215,11 @@ internal sealed partial class ToolCalls(
 
     private static string Policies(CallContext call)
     {
-        var decisions = call.Decisions;
-        if (decisions.Count == 0)
-        {
-            return "none";
-        }
-
-        return string.Join(", ", decisions
+        // A passed inputSchema check says nothing worth a log line.
+        var text = string.Join(", ", call.Decisions
             .Where(d => d.Policy != ToolCallSteps.InputSchema || !d.Allowed || d.Decision != StepDecision.AllowedDecision)
             .Select(d => d.Reason is { } reason && d.Allowed && d.Decision == StepDecision.AllowedDecision ? $"{d.Policy}: {reason}" : $"{d.Policy}: {d.Decision}"));
+        return text.Length == 0 ? "none" : text;
     }
 
     private static string Describe(ToolTarget target) => target switch
