@@ -187,5 +187,6 @@ public enum PosixSignalNumber
 {
     SIGHUP = 1,
     SIGINT = 2,
+    SIGKILL = 9,
     SIGTERM = 15,
 }
