@@ -35,6 +35,9 @@ public interface IToolCallPolicy
 
     PolicyVerdict Authorize(ToolCallPolicyInput call);
 
+    /// <summary>Who may read a resource, get a prompt or complete its arguments (before anything reaches the upstream).</summary>
+    PolicyVerdict AuthorizeRelayed(RelayedCallInput call);
+
     /// <summary>The result the caller gets; a failed filter yields a tool error result, never unfiltered data.</summary>
     JsonNode? FilterResult(ToolCallPolicyInput call, JsonNode? result);
 

@@ -30,6 +30,7 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
     private readonly ResourceRelay _resources;
     private readonly PromptRelay _prompts;
     private readonly CompletionRelay _completions;
+    private readonly RelayedCalls _relayed;
     private readonly LoggingRelay _logging;
     private readonly ListenSubscriptions _listen;
 
@@ -54,6 +55,7 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
         _resources = new ResourceRelay(_servers, _logger);
         _prompts = new PromptRelay(_servers, settings.PrefixMode, _logger);
         _completions = new CompletionRelay(_prompts, _resources);
+        _relayed = new RelayedCalls(policy);
         _logging = new LoggingRelay(_servers, _logger);
         _listen = new ListenSubscriptions(host.Listeners, _resources, _logger);
     }
@@ -222,12 +224,12 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
         McpMethods.ToolsCall => _toolCalls.CallAsync(request, cancellationToken),
         McpMethods.ResourcesList => _resources.ListAsync(cancellationToken),
         McpMethods.ResourceTemplatesList => _resources.ListTemplatesAsync(cancellationToken),
-        McpMethods.ResourcesRead => _resources.ForwardAsync(request, cancellationToken),
-        McpMethods.ResourcesSubscribe => _resources.SubscribeAsync(request, subscribe: true, cancellationToken),
+        McpMethods.ResourcesRead => _relayed.GovernAsync(request, ct => _resources.ForwardAsync(request, ct), cancellationToken),
+        McpMethods.ResourcesSubscribe => _relayed.GovernAsync(request, ct => _resources.SubscribeAsync(request, subscribe: true, ct), cancellationToken),
         McpMethods.ResourcesUnsubscribe => _resources.SubscribeAsync(request, subscribe: false, cancellationToken),
         McpMethods.PromptsList => _prompts.ListAsync(cancellationToken),
-        McpMethods.PromptsGet => _prompts.GetAsync(request, cancellationToken),
-        McpMethods.Complete => _completions.CompleteAsync(request, cancellationToken),
+        McpMethods.PromptsGet => _relayed.GovernAsync(request, ct => _prompts.GetAsync(request, ct), cancellationToken),
+        McpMethods.Complete => _relayed.GovernAsync(request, ct => _completions.CompleteAsync(request, ct), cancellationToken),
         McpMethods.SetLevel => _logging.SetLevelAsync(request, cancellationToken),
         _ => throw new McpException(McpErrorCodes.MethodNotFound, $"Method not found: {request.Method}"),
     };

@@ -42,16 +42,35 @@ public sealed class RuleToolCallPolicy(AccessControlRuntime runtime, ILogger? lo
             return PolicyVerdict.Allow("skipped");
         }
 
-        var decision = RuleEngine.Authorize(_rules, Prepared(call), _settings.Logic, _settings.DefaultDeny);
+        return Decide(Prepared(call), call.Endpoint);
+    }
+
+    public PolicyVerdict AuthorizeRelayed(RelayedCallInput call)
+    {
+        if (_settings.SkipsTool(call.Name, call.Endpoint))
+        {
+            return PolicyVerdict.Allow("skipped");
+        }
+
+        // Nothing of the answer is filtered, so the rule context is not kept.
+        var prepared = RuleEngine.Prepare(_rules, call.Endpoint, ContextFor(call.Request, call.Endpoint)
+            .WithTool(call.Name, call.Arguments)
+            .Build(), owned: true);
+        return Decide(prepared, call.Endpoint);
+    }
+
+    private PolicyVerdict Decide(RuleCall prepared, string endpoint)
+    {
+        var decision = RuleEngine.Authorize(_rules, prepared, _settings.Logic, _settings.DefaultDeny);
         if (decision.Allowed)
         {
             return PolicyVerdict.Allow($"allowed by {decision.RuleId ?? decision.ReasonCode}");
         }
 
         var reason = decision.Code is RuleDecisionCode.NoEndpointRule or RuleDecisionCode.NoAccessRules
-            ? $"Access denied: no access control rule defined for {call.Endpoint}"
-            : $"Access denied by access control rule for {call.Endpoint}";
-        var data = new JsonObject { ["endpoint"] = call.Endpoint, ["reasonCode"] = decision.ReasonCode };
+            ? $"Access denied: no access control rule defined for {endpoint}"
+            : $"Access denied by access control rule for {endpoint}";
+        var data = new JsonObject { ["endpoint"] = endpoint, ["reasonCode"] = decision.ReasonCode };
         if (decision.RuleId is not null)
         {
             data["ruleId"] = decision.RuleId;
