@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using LightFabric.Governance.Calls;
 using LightFabric.Mcp.Protocol;
@@ -19,8 +18,7 @@ public sealed record RelayedCallInput(McpRequest Request, string Name, string En
 /// </summary>
 internal sealed class RelayedCalls(IToolCallPolicy? policy)
 {
-    private readonly ICallStep[] _routerSteps = policy is null ? [] : [new AccessStep(policy)];
-    private readonly ConditionalWeakTable<CallPipeline, CallPipeline> _pipelines = [];
+    private readonly RouterPipelines _pipelines = new(policy is null ? [] : [new AccessStep(policy)]);
 
     public async Task<JsonNode?> GovernAsync(McpRequest request, Func<CancellationToken, Task<JsonNode?>> relay, CancellationToken cancellationToken)
     {
@@ -30,8 +28,7 @@ internal sealed class RelayedCalls(IToolCallPolicy? policy)
             return await relay(cancellationToken).ConfigureAwait(false);
         }
 
-        var chain = request.Caller.Governance;
-        var pipeline = _pipelines.TryGetValue(chain, out var composed) ? composed : _pipelines.GetValue(chain, c => c.WithFirst(_routerSteps));
+        var pipeline = _pipelines.For(request.Caller.Governance);
         var call = new CallContext(CallKind.Mcp, request.Method, input.Name, request.Caller.Governed, pipeline.Time.GetUtcNow())
         {
             Request = input,
@@ -81,10 +78,7 @@ internal sealed class RelayedCalls(IToolCallPolicy? policy)
 
         public ValueTask<StepDecision> EnterAsync(CallContext call, CancellationToken cancellationToken)
         {
-            var verdict = policy.AuthorizeRelayed((RelayedCallInput)call.Request!);
-            return ValueTask.FromResult(verdict.Allowed
-                ? StepDecision.Allow(ToolCallSteps.AccessControl, policy.Mode, verdict.Outcome)
-                : StepDecision.Deny(ToolCallSteps.AccessControl, verdict.Outcome, verdict.Reason ?? "Access denied", verdict.Data, policy.Mode));
+            return ValueTask.FromResult(ToolCallSteps.DecisionOf(policy.AuthorizeRelayed((RelayedCallInput)call.Request!), policy.Mode));
         }
 
         public ValueTask LeaveAsync(CallContext call, CancellationToken cancellationToken) => ValueTask.CompletedTask;

@@ -15,6 +15,11 @@ internal static class ToolCallSteps
     public static ICallStep[] For(IToolCallPolicy? policy) =>
         policy is null ? [InputSchemaStep.Instance] : [new AccessStep(policy), InputSchemaStep.Instance];
 
+    /// <summary>The access policy's verdict as the pipeline's decision (a refusal is -32001 with the verdict's data).</summary>
+    public static StepDecision DecisionOf(PolicyVerdict verdict, EnforcementMode mode) => verdict.Allowed
+        ? StepDecision.Allow(AccessControl, mode, verdict.Outcome)
+        : StepDecision.Deny(AccessControl, verdict.Outcome, verdict.Reason ?? "Access denied", verdict.Data, mode);
+
     /// <summary>Who may call the tool: a refusal is -32001 (in observe mode, would-deny and the call goes on).</summary>
     private sealed class AccessStep(IToolCallPolicy policy) : ICallStep
     {
@@ -22,10 +27,7 @@ internal static class ToolCallSteps
 
         public ValueTask<StepDecision> EnterAsync(CallContext call, CancellationToken cancellationToken)
         {
-            var verdict = policy.Authorize((ToolCallPolicyInput)call.Request!);
-            return ValueTask.FromResult(verdict.Allowed
-                ? StepDecision.Allow(AccessControl, policy.Mode, verdict.Outcome)
-                : StepDecision.Deny(AccessControl, verdict.Outcome, verdict.Reason ?? "Access denied", verdict.Data, policy.Mode));
+            return ValueTask.FromResult(DecisionOf(policy.Authorize((ToolCallPolicyInput)call.Request!), policy.Mode));
         }
 
         public ValueTask LeaveAsync(CallContext call, CancellationToken cancellationToken) => ValueTask.CompletedTask;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Nodes;
 using LightFabric.Governance;
 using LightFabric.Governance.Budgets;
@@ -28,10 +27,7 @@ internal sealed partial class ToolCalls(
 
     private const string OutputSchema = "output-schema";
 
-    private readonly ICallStep[] _routerSteps = ToolCallSteps.For(policy);
-
-    // The router's steps before each chain's; one composed pipeline per chain pipeline of this generation.
-    private readonly ConditionalWeakTable<CallPipeline, CallPipeline> _pipelines = [];
+    private readonly RouterPipelines _pipelines = new(ToolCallSteps.For(policy));
 
     public async Task<JsonNode?> CallAsync(McpRequest request, CancellationToken cancellationToken)
     {
@@ -61,7 +57,7 @@ internal sealed partial class ToolCalls(
 
         // Detached rather than copied: the request message is not used again.
         var input = new ToolCallPolicyInput(request, tool, ToolEndpoints.For(tool), argumentsNode as JsonObject ?? []);
-        var pipeline = PipelineFor(request.Caller.Governance);
+        var pipeline = _pipelines.For(request.Caller.Governance);
         var call = new CallContext(CallKind.Mcp, McpMethods.ToolsCall, tool.Name, request.Caller.Governed, pipeline.Time.GetUtcNow())
         {
             RequestId = $"{request.Session.Id}\n{request.Id.ToJsonString()}",
@@ -107,9 +103,6 @@ internal sealed partial class ToolCalls(
             }
         }
     }
-
-    private CallPipeline PipelineFor(CallPipeline chain) =>
-        _pipelines.TryGetValue(chain, out var composed) ? composed : _pipelines.GetValue(chain, c => c.WithFirst(_routerSteps));
 
     private async ValueTask<JsonNode?> InvokeAsync(CallContext call, JsonObject parameters, CancellationToken cancellationToken)
     {
