@@ -547,13 +547,19 @@ internal sealed class SchemaCompiler
         }
     }
 
-    /// <summary>A linear-time matcher where .NET has one for the pattern; else backtracking under a match timeout.</summary>
+    /// <summary>How long a linear-time match may run (the backtracking engine has the configured, shorter limit).</summary>
+    internal static readonly TimeSpan LinearMatchTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>A linear-time matcher where .NET has one for the pattern; else backtracking under <paramref name="timeout"/>.</summary>
     internal static Regex MakeRegex(string pattern, TimeSpan timeout)
     {
         try
         {
             pattern = EcmaPattern.ToDotNet(pattern);
-            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
+
+            // Linear in the input: its limit only stops a runaway input, and is generous so that a busy machine never
+            // turns a trivial match into a validation error.
+            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, LinearMatchTimeout);
         }
         catch (NotSupportedException)
         {

@@ -135,7 +135,9 @@ internal readonly record struct RowResult(bool Value, string? Error, string? Det
 /// <summary>Loads a rule's conditions into a <see cref="CompiledCondition"/>.</summary>
 internal static class ConditionCompiler
 {
-    public static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(100);
+    // The engine is linear in the input, so the limit only stops a runaway input; generous, so that a busy machine never
+    // turns a trivial match into a rule error.
+    public static readonly TimeSpan RegexTimeout = TimeSpan.FromSeconds(2);
 
     /// <summary>Builds a safe regex: linear-time engine, culture-invariant, bounded by a timeout.</summary>
     public static Regex CreateRegex(string pattern) =>
