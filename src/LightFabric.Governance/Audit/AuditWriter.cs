@@ -60,10 +60,10 @@ public sealed class AuditWriter : IAsyncDisposable
         _loop = Task.Run(RunAsync);
     }
 
-    /// <summary>Records committed to every configured sink.</summary>
     /// <summary>What the writer was opened with.</summary>
     public AuditWriterOptions Options => _options;
 
+    /// <summary>Records committed to every configured sink.</summary>
     public long Written => Interlocked.Read(ref _written);
 
     /// <summary>Records a batched writer dropped because its queue was full (each also counted in a logged warning).</summary>

@@ -55,7 +55,7 @@ public sealed class McpRouter : IMcpServerHandler, IAsyncDisposable
         _resources = new ResourceRelay(_servers, _logger);
         _prompts = new PromptRelay(_servers, settings.PrefixMode, _logger);
         _completions = new CompletionRelay(_prompts, _resources);
-        _relayed = new RelayedCalls(policy);
+        _relayed = new RelayedCalls(policy, _logger);
         _logging = new LoggingRelay(_servers, _logger);
         _listen = new ListenSubscriptions(host.Listeners, _resources, _logger);
     }

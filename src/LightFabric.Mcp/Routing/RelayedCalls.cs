@@ -16,7 +16,7 @@ public sealed record RelayedCallInput(McpRequest Request, string Name, string En
 /// the chain's policies decide before the request is relayed (an access refusal is -32001; these calls cost nothing),
 /// and the chain's recorders get each one.
 /// </summary>
-internal sealed class RelayedCalls(IToolCallPolicy? policy)
+internal sealed class RelayedCalls(IToolCallPolicy? policy, Microsoft.Extensions.Logging.ILogger logger)
 {
     private readonly RouterPipelines _pipelines = new(policy is null ? [] : [new AccessStep(policy)]);
 
@@ -43,6 +43,10 @@ internal sealed class RelayedCalls(IToolCallPolicy? policy)
         catch (CallDeniedException denied)
         {
             throw new McpException(McpErrorCodes.AccessDenied, denied.Decision.Reason ?? "Access denied", denied.Decision.Detail as JsonNode);
+        }
+        catch (LightFabric.Governance.Audit.AuditWriteException ex)
+        {
+            throw ToolCalls.AuditFailure(logger, ex);
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using LightFabric.Governance;
+using LightFabric.Governance.Audit;
 using LightFabric.Governance.Budgets;
 using LightFabric.Governance.Calls;
 using LightFabric.Mcp.Catalog;
@@ -84,6 +85,11 @@ internal sealed partial class ToolCalls(
         {
             status = $"denied by {denied.Decision.Policy}";
             return Refusal(denied.Decision, call);
+        }
+        catch (AuditWriteException ex)
+        {
+            status = "audit record not written";
+            throw AuditFailure(logger, ex);
         }
         catch (McpException ex)
         {
@@ -204,6 +210,15 @@ internal sealed partial class ToolCalls(
                 logger.LogInformation("tools/call {Tool} denied: {Outcome}", call.Target, decision.Code);
                 throw new McpException(McpErrorCodes.AccessDenied, decision.Reason ?? "Access denied", decision.Detail as JsonNode);
         }
+    }
+
+    /// <summary>Strict audit: a call whose record cannot be made durable is not answered with its result.</summary>
+    public static McpException AuditFailure(ILogger logger, AuditWriteException ex)
+    {
+        logger.LogError("The audit record of an MCP call could not be written ({Path}): {Message}; the answer is withheld (audit.yml durability strict)",
+            ex.Path, ex.Message);
+        return new McpException(McpErrorCodes.InternalError,
+            "The audit trail cannot be written and audit.yml durability is strict, so this answer is withheld; the gateway log has the reason");
     }
 
     private static string Policies(CallContext call)

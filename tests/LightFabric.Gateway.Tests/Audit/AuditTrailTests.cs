@@ -126,4 +126,22 @@ public sealed class AuditTrailTests
             Assert.NotNull(records[1].Upstream);
         }
     }
+
+    [Fact]
+    public async Task An_audit_directory_that_cannot_be_created_refuses_the_start_naming_it()
+    {
+        using var dir = new TempDirectory();
+        var blocker = Path.Combine(dir.Path, "not-a-directory");
+        File.WriteAllText(blocker, "a regular file");
+        var error = await Assert.ThrowsAsync<LightFabric.Config.ConfigException>(() => BudgetGateway.StartAsync($"""
+            budget.ledger: memory
+            audit.directory: "{Path.Combine(blocker, "audit")}"
+            audit.sqlite: false
+            """, dir: dir, chain: "[security, audit, mcp]"));
+
+        var text = string.Join("\n", error.Problems.Select(p => p.ToString()));
+        Assert.Contains("audit.yml", text);
+        Assert.Contains("the audit trail cannot be written to", text);
+        Assert.Contains(blocker, text);
+    }
 }

@@ -49,7 +49,11 @@ internal sealed class BudgetGateway : IAsyncDisposable
         var api = await TestApi.StartAsync();
         dir ??= new TempDirectory();
         dir.WriteConfig("client.yml", keys.ClientYml());
-        var (runtime, client) = await GatewayTestHost.StartAsync(dir, $$"""
+        LightRuntime<GatewayModel> runtime;
+        HttpClient client;
+        try
+        {
+            (runtime, client) = await GatewayTestHost.StartAsync(dir, $$"""
             handler.handlers: [security, access-control, budget, audit, mcp, proxy]
             handler.paths:
               - {path: /mcp, method: POST, exec: {{chain}}}
@@ -65,6 +69,15 @@ internal sealed class BudgetGateway : IAsyncDisposable
             {{budgetValues}}
             {{extraValues}}
             """, logs);
+        }
+        catch
+        {
+            // A gateway that did not start leaves nothing running.
+            await api.DisposeAsync();
+            await keys.DisposeAsync();
+            throw;
+        }
+
         return new BudgetGateway(keys, key, api, dir, runtime, client);
     }
 

@@ -9,7 +9,7 @@ namespace LightFabric.Gateway.Handlers.Audit;
 /// The <c>audit</c> handler (audit.yml): every governed call of its chain — an MCP tools/call, a request forwarded by
 /// the proxy — allowed, denied or would-deny, becomes one record in the hash-chained JSONL files and the SQLite table.
 /// </summary>
-public sealed class AuditHandler : IGatewayHandler, IGoverningHandler
+public sealed class AuditHandler : IGatewayHandler, IGoverningHandler, IActivatableHandler
 {
     private AuditHandler(AuditSettings settings, AuditRecorder? recorder)
     {
@@ -60,4 +60,41 @@ public sealed class AuditHandler : IGatewayHandler, IGoverningHandler
     }
 
     public ValueTask<HandlerOutcome> InvokeAsync(GatewayExchange exchange) => ValueTask.FromResult(HandlerOutcome.Continue);
+
+    /// <summary>
+    /// The directories the trail is written to must exist or be creatable: a start or reload that cannot write them
+    /// is refused, naming the path, rather than every call failing (strict) or being dropped (batched) later.
+    /// </summary>
+    public Task ActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Recorder is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        var problems = new List<ConfigProblem>();
+        Ensure(Settings.Writer.JsonlDirectory, "directory", problems);
+        Ensure(Settings.Writer.SqlitePath is { } path ? Path.GetDirectoryName(path) : null, "sqlitePath", problems);
+        return problems.Count == 0 ? Task.CompletedTask : throw new ConfigException(problems);
+    }
+
+    // The writer belongs to the gateway, not to this generation.
+    public ValueTask RetireAsync() => ValueTask.CompletedTask;
+
+    private static void Ensure(string? directory, string key, List<ConfigProblem> problems)
+    {
+        if (string.IsNullOrEmpty(directory))
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add(new ConfigProblem($"the audit trail cannot be written to {directory}: {ex.Message}", "audit.yml", key));
+        }
+    }
 }

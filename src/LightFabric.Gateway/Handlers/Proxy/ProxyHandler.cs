@@ -1,3 +1,4 @@
+using LightFabric.Governance.Audit;
 using LightFabric.Governance.Calls;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
@@ -15,12 +16,14 @@ public sealed class ProxyHandler : IGatewayHandler, IActivatableHandler
     private readonly ProxySettings _settings;
     private readonly ProxyClient _client;
     private readonly ProxyForwarder _forwarder;
+    private readonly ILogger _logger;
 
     internal ProxyHandler(ProxySettings settings, ILogger logger)
     {
         _settings = settings;
         _client = new ProxyClient(settings);
         _forwarder = new ProxyForwarder(settings, logger);
+        _logger = logger;
     }
 
     public string Id => "proxy";
@@ -102,6 +105,23 @@ public sealed class ProxyHandler : IGatewayHandler, IActivatableHandler
         catch (CallDeniedException denied)
         {
             await GovernedHttpCalls.RefuseAsync(exchange, call, denied.Decision).ConfigureAwait(false);
+        }
+        catch (AuditWriteException ex)
+        {
+            // Strict audit: the exchange must not end as answered. The body streamed as it arrived, so once the answer
+            // has started the connection is broken instead.
+            _logger.LogError("The audit record of {Method} {Path} could not be written ({AuditPath}): {Message} (audit.yml durability strict)",
+                exchange.Http.Request.Method, exchange.Path, ex.Path, ex.Message);
+            if (exchange.Http.Response.HasStarted)
+            {
+                exchange.Http.Abort();
+            }
+            else
+            {
+                await GatewayError.WriteAsync(exchange.Http, StatusCodes.Status503ServiceUnavailable, "AUDIT_UNAVAILABLE", "Audit unavailable",
+                    "The audit trail cannot be written and audit.yml durability is strict, so the answer is withheld; the gateway log has the reason.")
+                    .ConfigureAwait(false);
+            }
         }
     }
 
