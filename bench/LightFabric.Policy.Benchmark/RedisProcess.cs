@@ -16,6 +16,7 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     private readonly Process _process;
     private readonly string _directory;
+    private int _disposed;
 
     private RedisProcess(Process process, string directory, int port)
     {
@@ -85,6 +86,12 @@ internal sealed class RedisProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Stopped early (to free the cores) and again by its await using.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
