@@ -7,6 +7,9 @@ using LightFabric.Gateway.Handlers;
 using LightFabric.Gateway.Handlers.AccessControl;
 using LightFabric.Gateway.Handlers.Mcp;
 using LightFabric.Gateway.Security;
+using LightFabric.Governance.Audit;
+using LightFabric.Governance.Budgets;
+using LightFabric.Governance.Calls;
 using LightFabric.Mcp.AspNetCore;
 using LightFabric.Mcp.Benchmark;
 using LightFabric.Mcp.Catalog;
@@ -129,6 +132,71 @@ internal static class ComponentBenchmarks
                 () => upstreamResult.DeepClone()),
         };
 
+        // The governed call's pipeline as the router runs it for E: a context per call (request id of a session and a
+        // JSON-RPC id, as the router makes it), the budget step on each ledger, then the audit record of the call. The
+        // ledgers' clock moves a minute per reading, so request keys expire (24 h) and the replay set stays as small
+        // as a steady gateway's instead of growing by every call of the measurement.
+        var caller = new CallCaller(BudgetSubjects.TokenId(token), true, new JsonObject
+        {
+            ["sub"] = "alice",
+            ["client_id"] = PolicyConfig.Subject,
+            ["tenant"] = "bench",
+            ["role"] = PolicyConfig.Role,
+        });
+        var budgetSettings = new BudgetSettings
+        {
+            DefaultLimit = long.MaxValue / 2,
+            Costs = new CostTable(1, new Dictionary<string, long> { ["accounts"] = 1 }),
+        };
+        var ledgerClock = new SteppingClock(TimeSpan.FromMinutes(1));
+        var data = Directory.CreateTempSubdirectory("lf-policy-bench-components-").FullName;
+        await using var sqliteLedger = new SqliteBudgetLedger(Path.Combine(data, "budget.db"), ledgerClock);
+        var noSteps = new CallPipeline([], []);
+        var memoryPipeline = new CallPipeline([new BudgetStep(new BudgetPolicy(budgetSettings, new MemoryBudgetLedger(ledgerClock)), BudgetSubject.Auto, receipts: true)], []);
+        var sqlitePipeline = new CallPipeline([new BudgetStep(new BudgetPolicy(budgetSettings, sqliteLedger), BudgetSubject.Auto, receipts: true)], []);
+        await using var auditWriter = new AuditWriter(new AuditWriterOptions(null, Path.Combine(data, "audit.db")));
+        var recorder = new AuditRecorder(auditWriter, new AuditSource("com.networknt.light-gateway-1.0.0", "bench"), includeArguments: false);
+        Func<CallContext, CancellationToken, ValueTask<JsonObject>> invoke = (_, _) => new ValueTask<JsonObject>(upstreamResult);
+        Func<JsonObject, CallOutcome> outcomeOf = _ => CallOutcome.Ok;
+        Func<Exception, CallOutcome> failureOf = _ => CallOutcome.UpstreamError;
+        long sequence = 0;
+        CallContext NewCall() => new(CallKind.Mcp, "tools/call", "accounts", caller, DateTimeOffset.UtcNow)
+        {
+            RequestId = "bench-session\n" + (++sequence).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Upstream = "fast",
+        };
+        CallContext Governed(CallPipeline pipeline)
+        {
+            var call = NewCall();
+            _ = Sync(pipeline.RunAsync(call, invoke, outcomeOf, failureOf, CancellationToken.None));
+            return call;
+        }
+
+        var charged = Governed(sqlitePipeline);
+        Check(charged is { Cost: 1, Receipt.Cost: 1, Decisions: [{ Decision: "charged" }] } && Governed(memoryPipeline).Receipt?.Cost == 1,
+            $"the budget step does not charge the call: {string.Join(", ", charged.Decisions)}");
+        charged.Arguments = [];
+        charged.Elapsed = TimeSpan.FromMicroseconds(180);
+        var record = recorder.RecordOf(charged);
+        Check(record is { Cost: 1, Subject: PolicyConfig.Subject, Decisions: [{ Policy: "budget" }] } && record.ArgumentsDigest is not null,
+            "RecordOf does not record the charged call");
+        var previousHash = new string('0', 64);
+
+        results.AddRange(
+        [
+            Measure("CallPipeline.RunAsync, no steps: a new CallContext (UUIDv7 id, request id) through the pipeline — part of the next rows", "E, F, G: every call",
+                () => Governed(noSteps)),
+            Measure("CallPipeline.RunAsync + BudgetStep, MemoryBudgetLedger: reserve 1 credit (request key kept for replays), settle", "(the memory ledger; not a target)",
+                () => Governed(memoryPipeline)),
+            Measure("CallPipeline.RunAsync + BudgetStep, SqliteBudgetLedger: one write transaction per call (forget expired keys, read spent, add, remember the key)", "E, G: every call",
+                () => Governed(sqlitePipeline)),
+            Measure("AuditRecorder.RecordOf: the audit record of a charged call (decisions, subject, SHA-256 of the arguments)", "E, F, G: every call",
+                () => recorder.RecordOf(charged)),
+            Measure("AuditJson.Seal: the record's canonical JSON line + SHA-256 chain hash — the audit writer's loop, on its own thread", "E, F, G: every call, off the request",
+                () => AuditJson.Seal(record, previousHash)),
+        ]);
+        Directory.Delete(data, recursive: true);
+
         Console.Error.WriteLine($"components: JWKS fetched {keys.FetchCount + handler.Keys.FetchCount} time(s), key server saw {issuer.JwksRequests} request(s)");
         return results;
 
@@ -203,6 +271,15 @@ internal static class ComponentBenchmarks
     // The measured paths finish synchronously (cached keys, cache hits); anything else would be a different benchmark.
     private static T Sync<T>(ValueTask<T> task) =>
         task.IsCompletedSuccessfully ? task.Result : throw new InvalidOperationException("expected a synchronous completion");
+
+    /// <summary>A clock that moves on by <paramref name="step"/> every time it is read.</summary>
+    private sealed class SteppingClock(TimeSpan step) : TimeProvider
+    {
+        private readonly DateTimeOffset _start = DateTimeOffset.UtcNow;
+        private long _readings;
+
+        public override DateTimeOffset GetUtcNow() => _start + step * Interlocked.Increment(ref _readings);
+    }
 
     private static void Check(bool condition, string message)
     {

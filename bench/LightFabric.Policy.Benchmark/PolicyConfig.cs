@@ -100,6 +100,45 @@ internal static class PolicyConfig
         };
     }
 
+    /// <summary>The budget's subject of the benchmark's caller (its token's client_id); limit <see cref="UnlimitedCredits"/>.</summary>
+    public const string Subject = "bench-client";
+
+    /// <summary>A second subject with a limit of 1: its second call must be refused, or the budget does not enforce.</summary>
+    public const string LimitedSubject = "bench-limited";
+
+    /// <summary>The default limit of the governed targets: far more credits than any run spends (cost 1 per call).</summary>
+    public const long UnlimitedCredits = 1_000_000_000;
+
+    /// <summary>
+    /// Gateways E, F, G: B's security and rules, then <c>[security, budget, audit, mcp]</c>: the budget on
+    /// <paramref name="ledger"/> (sqlite or redis), charged 1 per call with receipts, and the audit trail in
+    /// <paramref name="dataDirectory"/> (JSONL files and SQLite) with <paramref name="durability"/> (batched or strict).
+    /// </summary>
+    public static Dictionary<string, string> Governed(string upstreamUrl, string keyServerUrl, string dataDirectory, string ledger, string? redisUrl,
+        string durability)
+    {
+        var files = Secured(upstreamUrl, keyServerUrl, tokenCache: true);
+        var secured = files["values.yml"].Replace("[security, mcp]", "[security, budget, audit, mcp]", StringComparison.Ordinal);
+        files["values.yml"] = secured + $$"""
+
+            budget.ledger: {{ledger}}
+            budget.sqlitePath: "{{Path.Combine(dataDirectory, "budget.db")}}"
+            budget.redisUrl: "{{redisUrl ?? ""}}"
+            budget.defaultLimit: {{UnlimitedCredits}}
+            budget.limits: [{subject: {{LimitedSubject}}, limit: 1}]
+            budget.tools.costs: {accounts: 1}
+            budget.mode: control
+            audit.directory: "{{AuditDirectory(dataDirectory)}}"
+            audit.sqlitePath: "{{AuditDatabase(dataDirectory)}}"
+            audit.durability: {{durability}}
+            """;
+        return files;
+    }
+
+    public static string AuditDirectory(string dataDirectory) => Path.Combine(dataDirectory, "audit");
+
+    public static string AuditDatabase(string dataDirectory) => Path.Combine(dataDirectory, "audit.db");
+
     private static string Common(string upstreamUrl, string chain) => $$"""
         server.ip: 127.0.0.1
         server.httpPort: 0

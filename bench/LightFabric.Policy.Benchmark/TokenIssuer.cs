@@ -50,9 +50,9 @@ internal sealed class TokenIssuer : IAsyncDisposable
 
     /// <summary>
     /// An access token for the benchmark's caller: <c>alice</c> of tenant <c>bench</c>, valid for an hour. Passing
-    /// null for <paramref name="role"/> leaves the role claim out.
+    /// null for <paramref name="role"/> leaves the role claim out. <paramref name="clientId"/> is the budget's subject.
     /// </summary>
-    public string Token(string? role, string tenant = "bench")
+    public string Token(string? role, string tenant = "bench", string clientId = "bench-client")
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
         var claims = new JsonObject
@@ -60,7 +60,7 @@ internal sealed class TokenIssuer : IAsyncDisposable
             ["iss"] = Issuer,
             ["aud"] = Audience,
             ["sub"] = "alice",
-            ["client_id"] = "bench-client",
+            ["client_id"] = clientId,
             ["tenant"] = tenant,
             ["scope"] = "mcp.use accounts.read",
             ["iat"] = now,
