@@ -119,30 +119,28 @@ public sealed class SqliteBudgetLedger : IBudgetLedger, IDisposable, IAsyncDispo
     private static (string, object)[] Account(BudgetCharge charge, DateTimeOffset window) =>
         [("$subject", charge.Account.Subject), ("$window", window.ToUnixTimeMilliseconds()), ("$cost", charge.Cost)];
 
-    private static async Task<long> SpentAsync(SqliteTransaction transaction, string subject, DateTimeOffset window, CancellationToken cancellationToken) =>
+    private async Task<long> SpentAsync(SqliteTransaction transaction, string subject, DateTimeOffset window, CancellationToken cancellationToken) =>
         await ScalarAsync(transaction, Spent, cancellationToken, ("$subject", subject), ("$window", window.ToUnixTimeMilliseconds())).ConfigureAwait(false)
             is long spent ? spent : 0;
 
-    private static async Task ExecuteAsync(SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private async Task ExecuteAsync(SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = Command(transaction, sql, parameters);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await command.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<object?> ScalarAsync(SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private async Task<object?> ScalarAsync(SqliteTransaction transaction, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await using var command = Command(transaction, sql, parameters);
-        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
+        return await command.Command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    private static SqliteCommand Command(SqliteTransaction transaction, string sql, (string Name, object Value)[] parameters)
+    private LedgerCommand Command(SqliteTransaction transaction, string sql, (string Name, object Value)[] parameters)
     {
-        var command = transaction.Connection!.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = _file.Command(transaction, sql);
         foreach (var (name, value) in parameters)
         {
-            command.Parameters.AddWithValue(name, value);
+            command.Command.Parameters.AddWithValue(name, value);
         }
 
         return command;

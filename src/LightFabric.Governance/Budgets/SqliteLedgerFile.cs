@@ -30,6 +30,8 @@ internal sealed class SqliteLedgerFile : IDisposable
     // Writers in this process queue here instead of each blocking a thread on SQLite's lock; other processes sharing
     // the file wait on busy_timeout.
     private readonly SemaphoreSlim _writer = new(1, 1);
+    private SqliteConnection? _writerConnection;
+    private readonly Dictionary<string, SqliteCommand> _writerCommands = new(StringComparer.Ordinal);
     private volatile bool _created;
     private volatile bool _disposed;
 
@@ -63,7 +65,23 @@ internal sealed class SqliteLedgerFile : IDisposable
         await _writer.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RunAsync(action, deferred: false, work, cancellationToken).ConfigureAwait(false);
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            try
+            {
+                // One connection for this process's writes, kept open with its prepared statements: opening a pooled
+                // connection and preparing each statement again cost more than the transaction itself.
+                _writerConnection ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
+                await using var transaction = _writerConnection.BeginTransaction(deferred: false);
+                var result = await work(transaction, cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+                return result;
+            }
+            catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+            {
+                // The file or the connection may be what failed: the next write opens a new one.
+                CloseWriter();
+                throw new BudgetLedgerException($"The budget ledger {Path} could not {action}: {ex.Message}", ex);
+            }
         }
         finally
         {
@@ -71,10 +89,64 @@ internal sealed class SqliteLedgerFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// A command for <paramref name="sql"/> in <paramref name="transaction"/>, without parameters: on the writer connection
+    /// the same prepared command each time (not to be disposed by the caller), else a new one.
+    /// </summary>
+    public LedgerCommand Command(SqliteTransaction transaction, string sql)
+    {
+        var connection = transaction.Connection!;
+        if (!ReferenceEquals(connection, _writerConnection))
+        {
+            var own = connection.CreateCommand();
+            own.Transaction = transaction;
+            own.CommandText = sql;
+            return new LedgerCommand(own, owned: true);
+        }
+
+        if (!_writerCommands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            _writerCommands[sql] = command;
+        }
+
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        return new LedgerCommand(command, owned: false);
+    }
+
+    private void CloseWriter()
+    {
+        foreach (var command in _writerCommands.Values)
+        {
+            command.Dispose();
+        }
+
+        _writerCommands.Clear();
+        _writerConnection?.Dispose();
+        _writerConnection = null;
+    }
+
     /// <summary>Closes the pooled connections, so the file is released.</summary>
     public void Dispose()
     {
         _disposed = true;
+
+        // A write in progress finishes first (bounded: its own lock timeout applies).
+        var entered = _writer.Wait(TimeSpan.FromSeconds(10));
+        try
+        {
+            CloseWriter();
+        }
+        finally
+        {
+            if (entered)
+            {
+                _writer.Release();
+            }
+        }
+
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
     }
@@ -151,4 +223,12 @@ internal sealed class SqliteLedgerFile : IDisposable
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
+}
+
+/// <summary>A ledger command; disposing it disposes only a command made for this one use.</summary>
+internal readonly struct LedgerCommand(SqliteCommand command, bool owned) : IAsyncDisposable
+{
+    public SqliteCommand Command { get; } = command;
+
+    public ValueTask DisposeAsync() => owned ? Command.DisposeAsync() : ValueTask.CompletedTask;
 }
