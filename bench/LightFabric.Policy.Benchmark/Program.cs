@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using LightFabric.Mcp.Benchmark;
 using LightFabric.Policy.Benchmark;
+using LightFabric.Testing;
 using Microsoft.Data.Sqlite;
 
 // Policy overhead of one tools/call: the same gateway and upstream without policy (A) and with JWT security plus
@@ -42,7 +43,7 @@ var loadAtStart = BenchMachine.LoadAverage();
 
 await using var issuer = await TokenIssuer.StartAsync();
 await using var upstream = await FastUpstream.StartAsync();
-await using var redis = await RedisProcess.StartAsync();
+await using var redis = await RedisServer.StartNewAsync();
 Console.WriteLine($"upstream: {upstream.Url}; key server: {issuer.BaseUrl}; redis-server: {redis.Url} (pid {redis.ProcessId})");
 // Each governed target's budget ledger, audit JSONL files and audit database, in a folder of its own.
 var dataDirectories = new Dictionary<string, string>();

@@ -25,6 +25,23 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The URL the gateway's configuration takes.</summary>
     public string Url => $"redis://127.0.0.1:{Port}";
 
+    public int ProcessId => _process?.Id ?? 0;
+
+    /// <summary>CPU time the running redis-server has used (a benchmark's ledger work happens there, outside the gateway).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            if (_process is null)
+            {
+                return TimeSpan.Zero;
+            }
+
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     public static async Task<RedisServer> StartNewAsync()
     {
         DebianPackages.EnsureInstalled("redis-server", Executable);

@@ -56,8 +56,22 @@ internal sealed class SqliteLedgerFile : IDisposable
     public string Path { get; }
 
     /// <summary>Runs <paramref name="work"/> in a read transaction (WAL readers never wait for a writer).</summary>
-    public Task<T> ReadAsync<T>(string action, Func<SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken) =>
-        RunAsync(action, deferred: true, work, cancellationToken);
+    public async Task<T> ReadAsync<T>(string action, Func<SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        try
+        {
+            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            var result = await work(transaction, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+        {
+            throw new BudgetLedgerException($"The budget ledger {Path} could not {action}: {ex.Message}", ex);
+        }
+    }
 
     /// <summary>Runs <paramref name="work"/> in a write transaction begun with BEGIN IMMEDIATE, committed only if it returns.</summary>
     public async Task<T> WriteAsync<T>(string action, Func<SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
@@ -71,6 +85,8 @@ internal sealed class SqliteLedgerFile : IDisposable
                 // One connection for this process's writes, kept open with its prepared statements: opening a pooled
                 // connection and preparing each statement again cost more than the transaction itself.
                 _writerConnection ??= await OpenAsync(cancellationToken).ConfigureAwait(false);
+                // Not deferred is BEGIN IMMEDIATE: the write lock is held before anything is read, so no two writers
+                // read the same balance. Disposed without a commit, it rolls back.
                 await using var transaction = _writerConnection.BeginTransaction(deferred: false);
                 var result = await work(transaction, cancellationToken).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -149,25 +165,6 @@ internal sealed class SqliteLedgerFile : IDisposable
 
         using var connection = new SqliteConnection(_connectionString);
         SqliteConnection.ClearPool(connection);
-    }
-
-    private async Task<T> RunAsync<T>(string action, bool deferred, Func<SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        try
-        {
-            await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-            // Not deferred is BEGIN IMMEDIATE: the write lock is held before anything is read, so no two writers read
-            // the same balance. Disposed without a commit, it rolls back.
-            await using var transaction = connection.BeginTransaction(deferred);
-            var result = await work(transaction, cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return result;
-        }
-        catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
-        {
-            throw new BudgetLedgerException($"The budget ledger {Path} could not {action}: {ex.Message}", ex);
-        }
     }
 
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)

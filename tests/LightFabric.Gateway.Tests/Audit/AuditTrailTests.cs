@@ -21,7 +21,7 @@ public sealed class AuditTrailTests
                 ruleType: req-acc
                 actions: [{actionClassName: RoleBasedAccessControlAction}]
             endpointRules:
-              weather@call:
+              /weather@get:
                 req-acc: [tellers]
                 permission: {roles: teller}
             """);
@@ -68,7 +68,8 @@ public sealed class AuditTrailTests
         Assert.Equal(1, charged.Remaining);
         Assert.Matches("^[0-9a-f]{64}$", charged.ArgumentsDigest!);
         Assert.Null(charged.Arguments);
-        Assert.Contains(charged.Decisions, d => d is { Policy: "access-control", Decision: "would-deny", Mode: "observe" });
+        // The rule of /weather@get wants a teller: control would have refused this guest.
+        Assert.Contains(charged.Decisions, d => d is { Policy: "access-control", Decision: "would-deny", Mode: "observe", Code: "access.denied" });
         Assert.Contains(charged.Decisions, d => d is { Policy: "budget", Decision: "charged", Mode: "control" });
         Assert.Contains(records[1].Decisions, d => d is { Policy: "budget", Decision: "denied", Code: "insufficient_budget" });
         Assert.Equal(0, records[2].Cost);
