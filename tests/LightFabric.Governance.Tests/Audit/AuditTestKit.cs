@@ -68,8 +68,9 @@ public abstract class AuditTestKit : IDisposable
     protected string[] JsonlFiles() => Directory.GetFiles(JsonlDirectory, "*.jsonl");
 
     /// <summary>Advances the fake clock in small steps until <paramref name="task"/> ends: the writer's retry waits are on
-    /// that clock, and its loop runs on other threads, so each step also gives it a moment of real time.</summary>
-    protected async Task DriveAsync(Task task, TimeSpan step, int maxSteps = 400)
+    /// that clock, and its loop runs on other threads, so each step also gives it a moment of real time (up to 30 s in
+    /// all, so a loaded machine does not fail a test that only waits for the loop).</summary>
+    protected async Task DriveAsync(Task task, TimeSpan step, int maxSteps = 3000)
     {
         for (var i = 0; i < maxSteps && !task.IsCompleted; i++)
         {
